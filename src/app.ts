@@ -1,0 +1,139 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga } from 'graphql-yoga';
+import type { Config } from './config.js';
+import { closeDeps, createDeps, type Deps } from './deps.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { bearerToken } from './modules/users/tokens.js';
+import type { Context, ServerContext } from './schema/context.js';
+import { createMaskError, errorCodesPlugin } from './schema/errors.js';
+import { schema } from './schema/index.js';
+import { attachWebSocket } from './transport/ws.js';
+
+export interface App {
+  /** Listens on the port (0: any free one); resolves to the port. */
+  start(port?: number, host?: string): Promise<number>;
+  /** Stops accepting, finishes in-flight work, closes sockets, pub/sub and the database. */
+  stop(): Promise<void>;
+  deps: Deps;
+  url: string;
+}
+
+export interface AppOptions {
+  log?: Logger;
+}
+
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const deps = await createDeps(config, log);
+
+  const yoga = createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: config.GRAPHIQL ? { title: 'Parley', defaultQuery: GRAPHIQL_QUERY } : false,
+    renderGraphiQL,
+    maskedErrors: { maskError: createMaskError(log) },
+    plugins: [errorCodesPlugin()],
+    logging: {
+      debug: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
+      info: (...a) => log.info(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
+      warn: (...a) => log.warn(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
+      // Yoga reports client errors here too; real failures are logged by maskError.
+      error: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
+    },
+    context: async ({ request, wsViewer }) => ({
+      deps,
+      // Over WebSocket the viewer was settled at connection init.
+      viewer: wsViewer ?? (await deps.tokens.verify(bearerToken(request?.headers.get('authorization')) ?? '')),
+    }),
+  });
+
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
+    if (req.url === '/health' || req.url?.startsWith('/health?')) return void health(deps, res);
+    void yoga.handle(req, res);
+  });
+  const ws = attachWebSocket(server, yoga, deps);
+
+  let url = '';
+  let stopping: Promise<void> | null = null;
+  const app: App = {
+    deps,
+    get url() {
+      return url;
+    },
+    start(port = config.PORT, host = config.HOST) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const actual = (server.address() as AddressInfo).port;
+          url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actual}/graphql`;
+          log.info({ port: actual, database: deps.db.kind }, 'parley listening');
+          resolve(actual);
+        });
+      });
+    },
+    stop() {
+      stopping ??= (async () => {
+        server.close();
+        await ws.close();
+        deps.feeds.endAll();
+        if (inFlight > 0) {
+          await new Promise<void>((resolve) => {
+            drained = resolve;
+            setTimeout(resolve, config.SHUTDOWN_GRACE_MS).unref();
+          });
+        }
+        server.closeAllConnections();
+        await yoga.dispose();
+        await closeDeps(deps);
+        log.info('parley stopped');
+      })();
+      return stopping;
+    },
+  };
+  return app;
+}
+
+async function health(deps: Deps, res: ServerResponse) {
+  const database = await deps.db.ping();
+  const pubsub = deps.pubsub.healthy();
+  const status = !database ? 'unavailable' : pubsub ? 'ok' : 'degraded';
+  res.writeHead(database ? 200 : 503, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ status, database, pubsub }));
+}
+
+const GRAPHIQL_QUERY = `# Welcome to Parley. Sign in, then put the token in the Headers tab:
+#   { "Authorization": "Bearer <token>" }
+mutation SignIn {
+  authenticateDevice(deviceId: "graphiql-device-1", username: "ada") { token sessionId user { id username } }
+}
+
+mutation Join {
+  joinChat(target: "lobby", type: ROOM) { id presences { username } }
+}
+
+mutation Send {
+  sendMessage(channelId: "room:lobby", content: { text: "hello" }) { messageId createTime }
+}
+
+subscription Live {
+  channelMessage(channelId: "room:lobby") { username content createTime }
+}
+
+query History {
+  channelMessages(channelId: "room:lobby", first: 20) {
+    edges { cursor node { username content createTime } }
+    pageInfo { hasNextPage endCursor }
+    cacheableCursor
+  }
+}
+`;

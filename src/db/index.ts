@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from '../generated/prisma/client.js';
+import type { Logger } from '../lib/logger.js';
+import { lockDataDir } from './lock.js';
+import { applyMigrations, readMigrations, type MigrationTx } from './migrate.js';
+
+export { PrismaClient };
+export type { Prisma } from '../generated/prisma/client.js';
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: 'pglite' | 'postgres';
+  /** True when a trivial query answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  /** Where PGlite keeps its files; `memory://` keeps nothing. */
+  dataDir: string;
+  log: Logger;
+}
+
+// Any constant works; it only has to be the same in every Parley process.
+const MIGRATION_LOCK_KEY = 7_245_311;
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.log) : openPglite(opts.dataDir, opts.log);
+}
+
+async function openPostgres(url: string, log: Logger): Promise<Database> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    // Several processes may start at once; one migrates, the others wait.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    const tx: MigrationTx = {
+      exec: async (sql) => void (await client.query(sql)),
+      query: async (sql, params) => (await client.query(sql, params)).rows,
+    };
+    const ran = await applyMigrations(tx, readMigrations());
+    await client.query('COMMIT');
+    if (ran.length) log.info({ migrations: ran }, 'applied migrations');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    await client.end();
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', (err) => log.warn({ err }, 'postgres pool error'));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    kind: 'postgres',
+    ping: () => pool.query('SELECT 1').then(() => true, () => false),
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string, log: Logger): Promise<Database> {
+  const inMemory = dataDir.startsWith('memory://');
+  let unlock = () => {};
+  let dir = dataDir;
+  if (!inMemory) {
+    dir = resolve(dataDir);
+    mkdirSync(dir, { recursive: true });
+    unlock = lockDataDir(dir);
+  }
+  try {
+    const db = await PGlite.create(inMemory ? dataDir : `${dir}/pg`);
+    const ran = await db.transaction(async (t) =>
+      applyMigrations(
+        { exec: async (sql) => void (await t.exec(sql)), query: async (sql, params) => (await t.query(sql, params)).rows as never },
+        readMigrations(),
+      ),
+    );
+    if (ran.length) log.info({ migrations: ran }, 'applied migrations');
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+    return {
+      prisma,
+      kind: 'pglite',
+      ping: () => db.query('SELECT 1').then(() => true, () => false),
+      close: async () => {
+        await prisma.$disconnect();
+        await db.close();
+        unlock();
+      },
+    };
+  } catch (e) {
+    unlock();
+    throw e;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * A bounded async queue that is also an AsyncIterableIterator, the shape
+ * GraphQL subscriptions consume. When a consumer falls `limit` items behind,
+ * the queue ends with `overflowError` instead of growing without bound.
+ */
+export class BoundedQueue<T> implements AsyncIterableIterator<T> {
+  private items: T[] = [];
+  private waiting: ((r: IteratorResult<T>) => void) | null = null;
+  private failWaiting: ((e: unknown) => void) | null = null;
+  private done = false;
+  private error: unknown = null;
+  private cleanups: (() => void)[] = [];
+
+  constructor(
+    private readonly limit: number,
+    private readonly overflowError: () => Error,
+  ) {}
+
+  /** Runs once, when the queue ends for any reason. */
+  onEnd(fn: () => void): void {
+    if (this.done) fn();
+    else this.cleanups.push(fn);
+  }
+
+  push(item: T): void {
+    if (this.done) return;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = this.failWaiting = null;
+      resolve({ value: item, done: false });
+      return;
+    }
+    if (this.items.length >= this.limit) {
+      this.fail(this.overflowError());
+      return;
+    }
+    this.items.push(item);
+  }
+
+  /** Ends the stream with an error the consumer sees after the queued items. */
+  fail(error: unknown): void {
+    if (this.done) return;
+    this.error = error;
+    this.items = [];
+    this.finish();
+    if (this.failWaiting) {
+      const reject = this.failWaiting;
+      this.waiting = this.failWaiting = null;
+      reject(error);
+    }
+  }
+
+  end(): void {
+    if (this.done) return;
+    this.finish();
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = this.failWaiting = null;
+      resolve({ value: undefined, done: true });
+    }
+  }
+
+  private finish(): void {
+    this.done = true;
+    for (const fn of this.cleanups.splice(0)) fn();
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    const item = this.items.shift();
+    if (item !== undefined) return Promise.resolve({ value: item, done: false });
+    if (this.error) {
+      const e = this.error;
+      this.error = null;
+      return Promise.reject(e);
+    }
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => {
+      this.waiting = resolve;
+      this.failWaiting = reject;
+    });
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.items = [];
+    this.end();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(error: unknown): Promise<IteratorResult<T>> {
+    this.fail(error);
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}

@@ -1,0 +1,37 @@
+import { buildApp } from './app.js';
+import { ConfigError, parseConfig } from './config.js';
+import { createLogger } from './lib/logger.js';
+
+let config;
+try {
+  config = parseConfig();
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  console.error(e.message);
+  process.exit(1);
+}
+
+const log = createLogger(config.LOG_LEVEL);
+const app = await buildApp(config, { log }).catch((err) => {
+  log.fatal({ err }, `cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
+await app.start();
+
+let signals = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (++signals > 1) {
+      log.warn('second signal: exiting now');
+      process.exit(1);
+    }
+    log.info({ signal }, 'shutting down');
+    app.stop().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

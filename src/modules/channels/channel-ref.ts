@@ -1,0 +1,57 @@
+export type ChannelType = 'ROOM' | 'DIRECT' | 'GROUP';
+
+/** What a channel id says about its channel; ids are deterministic, so this needs no lookup. */
+export interface ChannelRef {
+  id: string;
+  type: ChannelType;
+  roomName: string | null;
+  groupId: string | null;
+  userIdOne: string | null;
+  userIdTwo: string | null;
+}
+
+const base = { roomName: null, groupId: null, userIdOne: null, userIdTwo: null };
+
+export function roomRef(name: string): ChannelRef {
+  return { ...base, id: `room:${name}`, type: 'ROOM', roomName: name };
+}
+
+export function groupRef(groupId: string): ChannelRef {
+  return { ...base, id: `group:${groupId}`, type: 'GROUP', groupId };
+}
+
+/** The two users in a fixed order, so both sides name the same channel. */
+export function directRef(a: string, b: string): ChannelRef {
+  const [one, two] = a < b ? [a, b] : [b, a];
+  return { ...base, id: `direct:${one}:${two}`, type: 'DIRECT', userIdOne: one, userIdTwo: two };
+}
+
+export function parseChannelId(id: string): ChannelRef | null {
+  const colon = id.indexOf(':');
+  if (colon < 0) return null;
+  const kind = id.slice(0, colon);
+  const rest = id.slice(colon + 1);
+  if (kind === 'room') return validRoomName(rest) ? roomRef(rest) : null;
+  if (kind === 'group') return rest && !rest.includes(':') ? groupRef(rest) : null;
+  if (kind === 'direct') {
+    const [one, two, extra] = rest.split(':');
+    if (!one || !two || extra !== undefined || one >= two) return null;
+    return directRef(one, two);
+  }
+  return null;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+export const ROOM_NAME_MAX = 64;
+
+/** 1..64 characters (code points), none of them control characters. */
+export function validRoomName(name: string): boolean {
+  const length = [...name].length;
+  return length >= 1 && length <= ROOM_NAME_MAX && !CONTROL.test(name);
+}
+
+export function hasControlCharacters(s: string): boolean {
+  return CONTROL.test(s);
+}

@@ -1,0 +1,67 @@
+import type { Deps } from '../../deps.js';
+import { badInput } from '../../lib/errors.js';
+import type { ChatMessage } from '../../realtime/types.js';
+import { assertMayAccess, channelFromId } from '../channels/access.js';
+import type { Viewer } from '../users/tokens.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { fromRow } from './message-shape.js';
+
+export interface HistoryPage {
+  edges: { cursor: string; node: ChatMessage }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  cacheableCursor: string;
+}
+
+export const MAX_PAGE = 100;
+
+/**
+ * A page of a channel's stored messages, by keyset on the channel's sequence
+ * (never OFFSET), so pages stay stable while messages arrive.
+ */
+export async function channelMessages(
+  deps: Deps,
+  viewer: Viewer,
+  input: { channelId: string; first: number; after: string | null; forward: boolean },
+): Promise<HistoryPage> {
+  const { channelId, first, forward } = input;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput(`first must be between 1 and ${MAX_PAGE}.`);
+  const ref = channelFromId(channelId);
+  const after = input.after == null ? null : decodeCursor(input.after, channelId);
+  await assertMayAccess(deps, viewer, ref);
+
+  const rows = await deps.prisma.message.findMany({
+    where: { channelId, ...(after === null ? {} : { seq: forward ? { gt: after } : { lt: after } }) },
+    orderBy: { seq: forward ? 'asc' : 'desc' },
+    take: first + 1,
+  });
+  const hasNextPage = rows.length > first;
+  const edges = rows.slice(0, first).map((r) => ({ cursor: encodeCursor(channelId, r.seq), node: fromRow(r) }));
+  const newest = forward ? edges.at(-1) : edges[0];
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    cacheableCursor: newest?.cursor ?? (input.after ?? (await headCursor(deps, channelId))),
+  };
+}
+
+/** The position just past the newest message a channel ever had. */
+async function headCursor(deps: Deps, channelId: string): Promise<string> {
+  const channel = await deps.prisma.channel.findUnique({ where: { id: channelId }, select: { lastSeq: true } });
+  return encodeCursor(channelId, channel?.lastSeq ?? 0n);
+}
+
+/** Stored messages after a sequence number, oldest first, in pages; used to replay before going live. */
+export async function* storedAfter(deps: Deps, channelId: string, after: bigint): AsyncGenerator<ChatMessage> {
+  let from = after;
+  for (;;) {
+    const rows = await deps.prisma.message.findMany({ where: { channelId, seq: { gt: from } }, orderBy: { seq: 'asc' }, take: MAX_PAGE });
+    for (const r of rows) yield fromRow(r);
+    if (rows.length < MAX_PAGE) return;
+    from = rows.at(-1)!.seq;
+  }
+}

@@ -1,0 +1,88 @@
+import { builder } from '../../schema/builder.js';
+import { channelFields } from '../../schema/channel-fields.js';
+import { viewerOf } from '../../schema/context.js';
+import type { ChatMessage } from '../../realtime/types.js';
+import { channelMessages, MAX_PAGE } from './history.service.js';
+import type { MessageAck } from './message-shape.js';
+import { sendMessage } from './messages.service.js';
+import { messageFeed } from './subscriptions.service.js';
+
+export const ChannelMessageRef = builder.objectRef<ChatMessage>('ChannelMessage').implement({
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'The message id.' }),
+    channelId: t.exposeID('channelId'),
+    code: t.exposeInt('code', { description: '0 chat, 1 update, 2 remove, 3..9 group events.' }),
+    senderId: t.exposeID('senderId'),
+    username: t.exposeString('username'),
+    content: t.expose('content', { type: 'JSONObject' }),
+    createTime: t.expose('createTime', { type: 'DateTime' }),
+    updateTime: t.expose('updateTime', { type: 'DateTime' }),
+    persistent: t.exposeBoolean('persistent', { description: 'Whether the message is kept in history.' }),
+    ...channelFields(t),
+  }),
+});
+
+export const ChannelMessageAckRef = builder.objectRef<MessageAck>('ChannelMessageAck').implement({
+  fields: (t) => ({
+    channelId: t.exposeID('channelId'),
+    messageId: t.exposeID('messageId'),
+    code: t.exposeInt('code'),
+    username: t.exposeString('username'),
+    createTime: t.expose('createTime', { type: 'DateTime' }),
+    updateTime: t.expose('updateTime', { type: 'DateTime' }),
+    persistent: t.exposeBoolean('persistent'),
+    ...channelFields(t),
+  }),
+});
+
+const ChannelMessageConnection = builder.connectionObject(
+  { type: ChannelMessageRef, name: 'ChannelMessageConnection' },
+  {},
+);
+
+// Declared with its own arguments (not t.connection) so the field has exactly the contract's arguments.
+builder.objectField(ChannelMessageConnection, 'cacheableCursor', (t) =>
+  t.string({
+    nullable: true,
+    description: 'The newest position this response covered; pass it as `after` with `forward: true` to get only newer messages.',
+    resolve: (c) => (c as unknown as { cacheableCursor: string | null }).cacheableCursor,
+  }),
+);
+
+builder.queryField('channelMessages', (t) =>
+  t.field({
+    type: ChannelMessageConnection,
+    description: 'Stored messages of a channel; newest first unless forward is true. Works without joining (a peek).',
+    args: {
+      channelId: t.arg.id({ required: true }),
+      first: t.arg.int({ defaultValue: 20, description: `1..${MAX_PAGE}` }),
+      after: t.arg.string({ description: 'An edge cursor, pageInfo.endCursor or cacheableCursor.' }),
+      forward: t.arg.boolean({ defaultValue: false, description: 'true: oldest to newest.' }),
+    },
+    resolve: (_, a, ctx) =>
+      channelMessages(ctx.deps, viewerOf(ctx), {
+        channelId: a.channelId,
+        first: a.first ?? 20,
+        after: a.after ?? null,
+        forward: a.forward ?? false,
+      }),
+  }),
+);
+
+builder.mutationField('sendMessage', (t) =>
+  t.field({
+    type: ChannelMessageAckRef,
+    args: { channelId: t.arg.id({ required: true }), content: t.arg({ type: 'JSONObject', required: true }) },
+    resolve: (_, a, ctx) => sendMessage(ctx.deps, viewerOf(ctx), a),
+  }),
+);
+
+builder.subscriptionField('channelMessage', (t) =>
+  t.field({
+    type: ChannelMessageRef,
+    description: 'Messages of one joined channel, or (without channelId) of every channel this session joins. With after: stored messages after that cursor first, then live.',
+    args: { channelId: t.arg.id(), after: t.arg.string() },
+    subscribe: (_, a, ctx) => messageFeed(ctx.deps, viewerOf(ctx), { channelId: a.channelId ?? null, after: a.after ?? null }),
+    resolve: (m) => m,
+  }),
+);

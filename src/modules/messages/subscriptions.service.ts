@@ -1,0 +1,63 @@
+import type { Deps } from '../../deps.js';
+import { openFeed } from '../../realtime/feed.js';
+import { visibleChange } from '../../realtime/presence.js';
+import { MessageCode, type ChatMessage, type PresenceChange } from '../../realtime/types.js';
+import { channelFromId } from '../channels/access.js';
+import type { Viewer } from '../users/tokens.js';
+import { cursorChannel, decodeCursor } from './cursor.js';
+import { storedAfter } from './history.service.js';
+
+function feedDeps(deps: Deps) {
+  return { ...deps, queueLimit: deps.config.SUBSCRIPTION_QUEUE_LIMIT };
+}
+
+/**
+ * Live messages of one joined channel, or of every channel the session joins.
+ * With `after`, first the stored messages after that cursor, then live ones,
+ * with no gap and no duplicate at the seam.
+ */
+export async function messageFeed(
+  deps: Deps,
+  viewer: Viewer,
+  input: { channelId: string | null; after: string | null },
+): Promise<AsyncIterableIterator<ChatMessage>> {
+  let channelId = input.channelId;
+  if (channelId !== null) channelFromId(channelId);
+  let after: bigint | null = null;
+  if (input.after != null) {
+    channelId ??= cursorChannel(input.after);
+    after = decodeCursor(input.after, channelId);
+  }
+  const live = await openFeed(feedDeps(deps), viewer, channelId, (e) => (e.type === 'message' ? e.message : null));
+  if (after === null || channelId === null) return live;
+  return replayThenLive(deps, channelId, after, live);
+}
+
+async function* replayThenLive(deps: Deps, channelId: string, after: bigint, live: AsyncIterableIterator<ChatMessage>) {
+  let last = after;
+  try {
+    // The live feed is already listening, so anything stored from here on is either replayed or arrives live.
+    for await (const m of storedAfter(deps, channelId, after)) {
+      yield m;
+      last = BigInt(m.seq!);
+    }
+    for await (const m of live) {
+      const isNew = m.code !== MessageCode.UPDATE && m.code !== MessageCode.REMOVE;
+      if (isNew && m.seq !== null && BigInt(m.seq) <= last) continue;
+      yield m;
+    }
+  } finally {
+    await live.return?.();
+  }
+}
+
+export async function presenceFeed(
+  deps: Deps,
+  viewer: Viewer,
+  input: { channelId: string | null },
+): Promise<AsyncIterableIterator<PresenceChange>> {
+  if (input.channelId !== null) channelFromId(input.channelId);
+  return openFeed(feedDeps(deps), viewer, input.channelId, (e) =>
+    e.type === 'presence' ? visibleChange(e.change, viewer.sessionId) : null,
+  );
+}

@@ -1,0 +1,41 @@
+import { builder } from '../../schema/builder.js';
+import { viewerOf } from '../../schema/context.js';
+import { unauthenticated } from '../../lib/errors.js';
+import { authenticateDevice, type AuthResult } from './users.service.js';
+
+export const UserRef = builder.prismaObject('User', {
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    username: t.exposeString('username'),
+    createTime: t.expose('createTime', { type: 'DateTime' }),
+  }),
+});
+
+const AuthPayload = builder.objectRef<AuthResult>('AuthPayload').implement({
+  fields: (t) => ({
+    token: t.exposeString('token', { description: 'Send as "Authorization: Bearer <token>" (HTTP) or connectionParams.authorization (WebSocket).' }),
+    sessionId: t.exposeID('sessionId'),
+    user: t.field({ type: UserRef, resolve: (p) => p.user as never }),
+  }),
+});
+
+builder.mutationField('authenticateDevice', (t) =>
+  t.field({
+    type: AuthPayload,
+    description: 'Signs in the user of a device (creating them on first use) and starts a new session.',
+    args: { deviceId: t.arg.string({ required: true }), username: t.arg.string() },
+    resolve: (_, args, ctx) => authenticateDevice(ctx.deps, args),
+  }),
+);
+
+builder.queryField('me', (t) =>
+  t.prismaField({
+    type: 'User',
+    resolve: async (query, _, __, ctx) => {
+      const viewer = viewerOf(ctx);
+      const user = await ctx.deps.prisma.user.findUnique({ ...query, where: { id: viewer.userId } });
+      if (!user) throw unauthenticated('The user of this token no longer exists; sign in again.');
+      return user;
+    },
+  }),
+);

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { uuidv7 } from 'uuidv7';
+import type { Deps } from '../../deps.js';
+import { AppError, badInput } from '../../lib/errors.js';
+import { isUniqueViolation } from '../../lib/prisma-errors.js';
+import { hasControlCharacters } from '../channels/channel-ref.js';
+import type { Viewer } from './tokens.js';
+
+export interface AuthResult {
+  token: string;
+  sessionId: string;
+  user: { id: string; username: string; createTime: Date };
+}
+
+const USERNAME = /^[\p{L}\p{N}_.-]{1,64}$/u;
+
+function validate(deviceId: string, username: string | null | undefined) {
+  if (deviceId.length < 6 || deviceId.length > 128 || hasControlCharacters(deviceId)) {
+    throw badInput('deviceId must be 6 to 128 characters without control characters.');
+  }
+  if (username != null && !USERNAME.test(username)) {
+    throw badInput('username must be 1 to 64 letters, digits, "_", "." or "-".');
+  }
+}
+
+/**
+ * Signs in the user of a device, creating them on first use, and starts a new
+ * session. `username` only matters when the user is created.
+ */
+export async function authenticateDevice(
+  deps: Deps,
+  input: { deviceId: string; username?: string | null },
+): Promise<AuthResult> {
+  validate(input.deviceId, input.username);
+  const user = await findOrCreateUser(deps, input.deviceId, input.username ?? null);
+  const session = await deps.prisma.session.create({ data: { id: uuidv7(), userId: user.id } });
+  const viewer: Viewer = { userId: user.id, sessionId: session.id, username: user.username };
+  return { token: await deps.tokens.sign(viewer), sessionId: session.id, user };
+}
+
+async function findOrCreateUser(deps: Deps, deviceId: string, username: string | null) {
+  const existing = await deps.prisma.user.findUnique({ where: { deviceId } });
+  if (existing) return existing;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await deps.prisma.user.create({
+        data: { id: uuidv7(), deviceId, username: username ?? `user_${randomBytes(5).toString('hex')}` },
+      });
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      // Either this device was registered concurrently, or the name is taken.
+      const raced = await deps.prisma.user.findUnique({ where: { deviceId } });
+      if (raced) return raced;
+      if (username !== null) throw new AppError('CONFLICT', `The username "${username}" is taken; choose another.`);
+    }
+  }
+  throw new Error('could not generate a free username');
+}
+
+export function getUser(deps: Deps, userId: string) {
+  return deps.prisma.user.findUnique({ where: { id: userId } });
+}

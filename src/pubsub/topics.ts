@@ -1,0 +1,19 @@
+import type { ChannelEvent, SessionEvent } from '../realtime/types.js';
+
+/**
+ * Every topic and the payload it carries. A topic name is `${kind}:${id}`;
+ * publishers publish after the database commit, and subscribers check access
+ * on their own side instead of trusting the payload.
+ */
+export interface TopicMap {
+  /** Messages and presence changes of one chat channel, in the order the server accepted them. */
+  channel: ChannelEvent;
+  /** One session joined or left a channel (its feeds without a channelId follow it). */
+  session: SessionEvent;
+}
+
+export type TopicKind = keyof TopicMap;
+
+export function topicName(kind: TopicKind, id: string): string {
+  return `${kind}:${id}`;
+}

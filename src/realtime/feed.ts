@@ -1,0 +1,122 @@
+import { AppError, forbidden } from '../lib/errors.js';
+import { BoundedQueue } from '../lib/queue.js';
+import type { Logger } from '../lib/logger.js';
+import type { PubSub, Unsubscribe } from '../pubsub/index.js';
+import type { Liveness } from './liveness.js';
+import type { PresenceService } from './presence.js';
+import type { ChannelEvent } from './types.js';
+
+/** Every open feed of this process, so shutdown can end them (SSE responses then finish). */
+export class FeedRegistry {
+  private open = new Map<{ end(): void }, string>();
+  add(sessionId: string, feed: { end(): void; onEnd(fn: () => void): void }) {
+    this.open.set(feed, sessionId);
+    feed.onEnd(() => this.open.delete(feed));
+  }
+  endAll() {
+    for (const f of [...this.open.keys()]) f.end();
+  }
+  /** Live feeds, of one session or of all. */
+  count(sessionId?: string): number {
+    if (sessionId === undefined) return this.open.size;
+    let n = 0;
+    for (const s of this.open.values()) if (s === sessionId) n++;
+    return n;
+  }
+}
+
+export interface FeedDeps {
+  feeds: FeedRegistry;
+  pubsub: PubSub;
+  presence: PresenceService;
+  liveness: Liveness;
+  log: Logger;
+  queueLimit: number;
+}
+
+export interface FeedViewer {
+  sessionId: string;
+}
+
+/** Picks what a subscriber receives from a channel event; null skips it. */
+export type Select<T> = (event: ChannelEvent, channelId: string) => T | null;
+
+/**
+ * A session's live view of one channel, or of every channel it has joined
+ * (including ones joined later). Events pass only while the session is joined:
+ * its own leave, however caused, stops delivery at that point of the stream.
+ * An open feed counts as a realtime connection for presence.
+ */
+export async function openFeed<T>(
+  deps: FeedDeps,
+  viewer: FeedViewer,
+  channelId: string | null,
+  select: Select<T>,
+): Promise<BoundedQueue<T>> {
+  const { sessionId } = viewer;
+  const queue = new BoundedQueue<T>(
+    deps.queueLimit,
+    () => new AppError('RATE_LIMITED', `Subscription ended: the client fell more than ${deps.queueLimit} events behind.`),
+  );
+  const joined = new Set<string>();
+  const listeners = new Map<string, Promise<Unsubscribe>>();
+  const cleanups: Promise<Unsubscribe>[] = [];
+  queue.onEnd(deps.liveness.open(sessionId));
+  queue.onEnd(() => {
+    for (const u of [...listeners.values(), ...cleanups]) void u.then((f) => f()).catch(() => {});
+    listeners.clear();
+  });
+
+  const onEvent = (cid: string, event: ChannelEvent) => {
+    if (event.type === 'presence') {
+      if (event.change.leaves.some((p) => p.sessionId === sessionId)) joined.delete(cid);
+      if (event.change.joins.some((p) => p.sessionId === sessionId)) joined.add(cid);
+    }
+    if (!joined.has(cid)) return;
+    const out = select(event, cid);
+    if (out !== null) queue.push(out);
+  };
+
+  const listen = (cid: string) => {
+    if (!listeners.has(cid)) listeners.set(cid, deps.pubsub.subscribe('channel', cid, (e) => onEvent(cid, e)));
+    return listeners.get(cid)!;
+  };
+  const unlisten = (cid: string) => {
+    const u = listeners.get(cid);
+    listeners.delete(cid);
+    void u?.then((f) => f());
+  };
+
+  try {
+    if (channelId !== null) {
+      // Listen first, then check: a leave racing with the check still arrives as an event.
+      await listen(channelId);
+      if (!(await deps.presence.get(channelId, sessionId))) {
+        throw forbidden(`Join channel ${channelId} with joinChat before subscribing to it.`);
+      }
+      joined.add(channelId);
+    } else {
+      const sessionTopic = deps.pubsub.subscribe('session', sessionId, (e) => {
+        if (e.type === 'joined') {
+          joined.add(e.channelId);
+          void listen(e.channelId);
+        } else {
+          joined.delete(e.channelId);
+          unlisten(e.channelId);
+        }
+      });
+      cleanups.push(sessionTopic);
+      await sessionTopic;
+      for (const cid of await deps.presence.channelsOf(sessionId)) {
+        joined.add(cid);
+        await listen(cid);
+      }
+    }
+  } catch (e) {
+    queue.end();
+    throw e;
+  }
+  // Registered once listening, so the registry's size counts feeds that are live.
+  deps.feeds.add(sessionId, queue);
+  return queue;
+}

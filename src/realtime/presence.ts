@@ -1,0 +1,64 @@
+import type { PubSub } from '../pubsub/index.js';
+import type { Tracker } from './tracker.js';
+import type { Presence, PresenceChange } from './types.js';
+
+/** Tracks presences and announces each change once, on the channel's topic and the session's. */
+export class PresenceService {
+  constructor(
+    private readonly tracker: Tracker,
+    private readonly pubsub: PubSub,
+  ) {}
+
+  get(channelId: string, sessionId: string) {
+    return this.tracker.get(channelId, sessionId);
+  }
+
+  list(channelId: string) {
+    return this.tracker.list(channelId);
+  }
+
+  channelsOf(sessionId: string) {
+    return this.tracker.channelsOf(sessionId);
+  }
+
+  async join(channelId: string, presence: Presence): Promise<void> {
+    const previous = await this.tracker.track(channelId, presence);
+    if (previous && previous.hidden === presence.hidden && previous.persistence === presence.persistence) return;
+    await this.announce({ channelId, joins: [presence], leaves: previous ? [previous] : [] });
+    if (!previous) await this.pubsub.publish('session', presence.sessionId, { type: 'joined', channelId });
+  }
+
+  async leave(channelId: string, sessionId: string): Promise<boolean> {
+    const presence = await this.tracker.untrack(channelId, sessionId);
+    if (presence) await this.announceLeaves(channelId, [presence]);
+    return presence !== null;
+  }
+
+  async leaveSession(sessionId: string): Promise<void> {
+    for (const { channelId, presence } of await this.tracker.untrackSession(sessionId)) {
+      await this.announceLeaves(channelId, [presence]);
+    }
+  }
+
+  async leaveUser(channelId: string, userId: string): Promise<void> {
+    const removed = await this.tracker.untrackUser(channelId, userId);
+    if (removed.length) await this.announceLeaves(channelId, removed);
+  }
+
+  private async announceLeaves(channelId: string, leaves: Presence[]): Promise<void> {
+    await this.announce({ channelId, joins: [], leaves });
+    for (const p of leaves) await this.pubsub.publish('session', p.sessionId, { type: 'left', channelId });
+  }
+
+  private announce(change: PresenceChange): Promise<void> {
+    return this.pubsub.publish('channel', change.channelId, { type: 'presence', change });
+  }
+}
+
+/** What other clients may see of a change: no hidden presences, and nothing about the viewer's own session. */
+export function visibleChange(change: PresenceChange, viewerSessionId: string): PresenceChange | null {
+  const shown = (p: Presence) => !p.hidden && p.sessionId !== viewerSessionId;
+  const joins = change.joins.filter(shown);
+  const leaves = change.leaves.filter(shown);
+  return joins.length || leaves.length ? { channelId: change.channelId, joins, leaves } : null;
+}

@@ -1,0 +1,50 @@
+import type { ChannelRef } from '../modules/channels/channel-ref.js';
+
+/** One session's presence in one channel. `hidden` ones are never shown to others. */
+export interface Presence {
+  userId: string;
+  sessionId: string;
+  username: string;
+  persistence: boolean;
+  hidden: boolean;
+}
+
+export type ChannelFields = Omit<ChannelRef, 'id' | 'type'>;
+
+export interface ChatMessage extends ChannelFields {
+  id: string;
+  channelId: string;
+  /** Position in the channel's history; null for messages that were never stored. */
+  seq: string | null;
+  code: number;
+  senderId: string;
+  username: string;
+  content: Record<string, unknown>;
+  createTime: Date;
+  updateTime: Date;
+  persistent: boolean;
+}
+
+export const MessageCode = {
+  CHAT: 0,
+  UPDATE: 1,
+  REMOVE: 2,
+  GROUP_JOIN: 3,
+  GROUP_ADD: 4,
+  GROUP_LEAVE: 5,
+  GROUP_KICK: 6,
+  GROUP_PROMOTE: 7,
+  GROUP_BAN: 8,
+  GROUP_DEMOTE: 9,
+} as const;
+
+export interface PresenceChange {
+  channelId: string;
+  /** Hidden presences are included so each session can follow its own membership; filtered before clients see them. */
+  joins: Presence[];
+  leaves: Presence[];
+}
+
+export type ChannelEvent = { type: 'message'; message: ChatMessage } | { type: 'presence'; change: PresenceChange };
+
+export type SessionEvent = { type: 'joined' | 'left'; channelId: string };

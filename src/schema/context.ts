@@ -1,0 +1,20 @@
+import type { Deps } from '../deps.js';
+import { unauthenticated } from '../lib/errors.js';
+import type { Viewer } from '../modules/users/tokens.js';
+
+/** What the transport hands yoga: over WebSocket, the viewer settled at connection init. */
+export interface ServerContext {
+  wsViewer?: Viewer;
+}
+
+export interface Context {
+  deps: Deps;
+  /** Null when the request carried no valid token. */
+  viewer: Viewer | null;
+}
+
+/** The signed-in viewer, or UNAUTHENTICATED. */
+export function viewerOf(ctx: Context): Viewer {
+  if (!ctx.viewer) throw unauthenticated();
+  return ctx.viewer;
+}

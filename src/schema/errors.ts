@@ -1,0 +1,55 @@
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { AppError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  if (error.extensions?.code) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, code },
+  });
+}
+
+/**
+ * What a client may see of an error: our own errors with their code, GraphQL's
+ * with the code Apollo Server would give them, anything else masked and logged.
+ */
+export function createMaskError(log: Logger) {
+  return (error: unknown): Error => {
+    const gql = error instanceof GraphQLError ? error : null;
+    const original = gql?.originalError ?? error;
+    if (original instanceof AppError) {
+      return new GraphQLError(original.message, {
+        nodes: gql?.nodes,
+        path: gql?.path,
+        extensions: { ...original.details, code: original.code },
+      });
+    }
+    if (gql?.extensions?.code) return gql;
+    // graphql-js reports a variable that fails coercion this way, before execution.
+    if (gql && gql.message.startsWith('Variable "$')) return withCode(gql, 'BAD_USER_INPUT');
+    if (gql && !gql.originalError) return withCode(gql, 'GRAPHQL_VALIDATION_FAILED');
+    log.error({ err: original, path: gql?.path }, 'internal error');
+    return new GraphQLError('Internal server error.', { path: gql?.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  };
+}
+
+/** Parse and validation failures carry Apollo-style codes on both transports. */
+export function errorCodesPlugin(): Plugin {
+  return {
+    onParse() {
+      return ({ result, replaceParseResult }) => {
+        if (result instanceof GraphQLError) replaceParseResult(withCode(result, 'GRAPHQL_PARSE_FAILED'));
+      };
+    },
+    onValidate() {
+      return ({ result, setResult }) => {
+        if (result.length) setResult(result.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')));
+      };
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { buildApp, type App } from '../../src/app.js';
+import { makeConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/lib/logger.js';
+import type { Backend } from './backends.js';
+import { Subscription } from './subscription.js';
+
+export interface GqlResult<T = any> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown }; path?: string[] }[];
+}
+
+export interface TestServer {
+  app: App;
+  url: string;
+  wsUrl: string;
+  /** Runs an operation over HTTP. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
+  signIn(username?: string): Promise<Session>;
+  /** A graphql-ws client (no retries) authenticated as the session; closed by stop(). */
+  ws(session: Session | null, params?: Record<string, unknown>): Client;
+  stop(): Promise<void>;
+}
+
+export interface Session {
+  token: string;
+  sessionId: string;
+  userId: string;
+  username: string;
+  deviceId: string;
+}
+
+let counter = 0;
+
+export function uniqueName(prefix = 'u') {
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${++counter}`;
+}
+
+export async function startServer(backend: Backend, overrides: Partial<Config> = {}): Promise<TestServer> {
+  const db = await backend.create();
+  const config = makeConfig({ LOG_LEVEL: 'silent', PRESENCE_GRACE_MS: 300, ...db.config, ...overrides });
+  const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  await app.start(0, '127.0.0.1');
+  const url = app.url;
+  const wsUrl = url.replace(/^http/, 'ws');
+  const clients: Client[] = [];
+
+  const gql: TestServer['gql'] = async (query, variables, token) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as GqlResult;
+  };
+
+  return {
+    app,
+    url,
+    wsUrl,
+    gql,
+    async signIn(username) {
+      const deviceId = uniqueName('device');
+      const r = await gql(
+        `mutation($d: String!, $u: String) { authenticateDevice(deviceId: $d, username: $u) { token sessionId user { id username } } }`,
+        { d: deviceId, u: username ?? uniqueName('user') },
+      );
+      if (!r.data) throw new Error(`sign-in failed: ${JSON.stringify(r.errors)}`);
+      const a = r.data.authenticateDevice;
+      return { token: a.token, sessionId: a.sessionId, userId: a.user.id, username: a.user.username, deviceId };
+    },
+    ws(session, params) {
+      const client = createClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: false,
+        connectionParams: params ?? (session ? { authorization: `Bearer ${session.token}` } : {}),
+        onNonLazyError: () => {},
+      });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.dispose()));
+      await app.stop();
+      await db.drop();
+    },
+  };
+}
+
+/** Subscribes over a graphql-ws client; the result waits for events with deadlines. */
+export function subscribe(client: Client, query: string, variables: Record<string, unknown> = {}) {
+  return new Subscription(client, query, variables);
+}
+
+export const Q = {
+  join: `mutation($t: String!, $type: ChannelType!, $p: Boolean, $h: Boolean) {
+    joinChat(target: $t, type: $type, persistence: $p, hidden: $h) {
+      id type roomName groupId userIdOne userIdTwo
+      presences { userId sessionId username persistence }
+      self { userId sessionId username persistence }
+    }
+  }`,
+  leave: `mutation($c: ID!) { leaveChat(channelId: $c) }`,
+  send: `mutation($c: ID!, $content: JSONObject!) {
+    sendMessage(channelId: $c, content: $content) {
+      channelId messageId code username createTime updateTime persistent roomName groupId userIdOne userIdTwo
+    }
+  }`,
+  history: `query($c: ID!, $first: Int, $after: String, $forward: Boolean) {
+    channelMessages(channelId: $c, first: $first, after: $after, forward: $forward) {
+      edges { cursor node { id content code senderId username persistent createTime updateTime } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      cacheableCursor
+    }
+  }`,
+  presences: `query($c: ID!) { channelPresences(channelId: $c) { userId sessionId username persistence } }`,
+  onMessage: `subscription($c: ID, $after: String) {
+    channelMessage(channelId: $c, after: $after) {
+      id channelId code senderId username content persistent createTime updateTime roomName
+    }
+  }`,
+  onPresence: `subscription($c: ID) {
+    channelPresence(channelId: $c) { channelId roomName joins { userId sessionId username persistence } leaves { userId sessionId username persistence } }
+  }`,
+};
+
+/** Joins a room and returns its channel id. */
+export async function joinRoom(server: TestServer, s: Session, room: string, opts: { persistence?: boolean; hidden?: boolean } = {}) {
+  const r = await server.gql(Q.join, { t: room, type: 'ROOM', p: opts.persistence ?? true, h: opts.hidden ?? false }, s.token);
+  if (!r.data) throw new Error(`join failed: ${JSON.stringify(r.errors)}`);
+  return r.data.joinChat.id as string;
+}
+
+export async function send(server: TestServer, s: Session, channelId: string, content: Record<string, unknown>) {
+  const r = await server.gql(Q.send, { c: channelId, content }, s.token);
+  if (!r.data) throw new Error(`send failed: ${JSON.stringify(r.errors)}`);
+  return r.data.sendMessage;
+}
+
+/** Waits (with a deadline, polling) until a condition holds. */
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Waits until the session has `n` live subscription feeds on the server, so events published next reach them. */
+export function feedsLive(server: TestServer, session: Session, n: number) {
+  return until(() => server.app.deps.feeds.count(session.sessionId) >= n, 5000, `${n} live subscriptions`);
+}
