@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { backends } from './helpers/backends.js';
 import { feedsLive, joinRoom, Q, send, startServer, subscribe, uniqueName, type TestServer } from './helpers/server.js';
 
@@ -91,6 +91,8 @@ describe.each(backends())('rooms and presence ($name)', (backend) => {
   });
 
   it('ends the presence of a session whose connection stays closed past the grace period', async () => {
+    const server = await startServer(backend, { PRESENCE_GRACE_MS: 300 });
+    onTestFinished(() => server.stop());
     const [ada, bob] = [await server.signIn(), await server.signIn()];
     const room = await joinRoom(server, ada, uniqueName('room'));
     const bobWs = server.ws(bob);

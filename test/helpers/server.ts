@@ -39,7 +39,7 @@ export function uniqueName(prefix = 'u') {
 
 export async function startServer(backend: Backend, overrides: Partial<Config> = {}): Promise<TestServer> {
   const db = await backend.create();
-  const config = makeConfig({ LOG_LEVEL: 'silent', PRESENCE_GRACE_MS: 300, ...db.config, ...overrides });
+  const config = makeConfig({ LOG_LEVEL: 'silent', PRESENCE_GRACE_MS: 10_000, ...db.config, ...overrides });
   const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
   await app.start(0, '127.0.0.1');
   const url = app.url;
