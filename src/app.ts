@@ -50,6 +50,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }),
   });
 
+  let url = '';
+  let stopping: Promise<void> | null = null;
   let inFlight = 0;
   let drained: (() => void) | null = null;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -58,13 +60,16 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       inFlight--;
       if (inFlight === 0) drained?.();
     });
+    if (stopping) {
+      // Requests on kept-alive connections during shutdown: tell the client to go elsewhere.
+      res.writeHead(503, { connection: 'close', 'retry-after': '1' }).end();
+      return;
+    }
     if (req.url === '/health' || req.url?.startsWith('/health?')) return void health(deps, res);
     void yoga.handle(req, res);
   });
   const ws = attachWebSocket(server, yoga, deps);
 
-  let url = '';
-  let stopping: Promise<void> | null = null;
   const app: App = {
     deps,
     get url() {

@@ -1,0 +1,116 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config.js';
+import { backends } from './helpers/backends.js';
+import { spawnServer, type ServerProcess } from './helpers/process.js';
+import { startServer, uniqueName } from './helpers/server.js';
+
+const started: ServerProcess[] = [];
+afterAll(() => {
+  for (const p of started) p.child.kill('SIGKILL');
+});
+
+async function gql(url: string, query: string, variables: Record<string, unknown> = {}, token?: string) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as any;
+}
+
+describe('configuration', () => {
+  it('names the bad variable', () => {
+    expect(() => parseConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => parseConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(parseConfig({}).PRESENCE_GRACE_MS).toBe(15_000);
+  });
+
+  it('stops start-up with the message when a value is bad', async () => {
+    const p = await spawnServer({ PRESENCE_GRACE_MS: '-5', DATA_DIR: 'memory://' }, { waitHealthy: false });
+    started.push(p);
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toMatch(/PRESENCE_GRACE_MS/);
+  });
+});
+
+describe('the embedded database', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-'));
+
+  it('keeps data across restarts, refuses a second process on the same directory, and loses no acknowledged message on SIGTERM', { timeout: 90_000 }, async () => {
+    const first = await spawnServer({ DATA_DIR: dir });
+    started.push(first);
+    const health = await fetch(`http://127.0.0.1:${first.port}/health`).then((r) => r.json());
+    expect(health).toEqual({ status: 'ok', database: true, pubsub: true });
+
+    const second = await spawnServer({ DATA_DIR: dir }, { waitHealthy: false });
+    started.push(second);
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(/in use by process/);
+
+    const auth = await gql(first.url, `mutation($d: String!) { authenticateDevice(deviceId: $d) { token user { id } } }`, { d: uniqueName('device') });
+    const { token } = auth.data.authenticateDevice;
+    const room = (await gql(first.url, `mutation { joinChat(target: "durable", type: ROOM) { id } }`, {}, token)).data.joinChat.id;
+
+    // Keep sending while the server is told to stop; every acknowledged message must survive.
+    const acked: string[] = [];
+    let stopped = false;
+    const senders = Array.from({ length: 4 }, async () => {
+      while (!stopped) {
+        try {
+          const r = await gql(first.url, `mutation($c: ID!) { sendMessage(channelId: $c, content: { n: 1 }) { messageId } }`, { c: room }, token);
+          if (r.data?.sendMessage) acked.push(r.data.sendMessage.messageId);
+        } catch {
+          stopped = true;
+        }
+      }
+    });
+    while (acked.length < 20) await new Promise((r) => setImmediate(r));
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    stopped = true;
+    await Promise.all(senders);
+    expect(existsSync(join(dir, 'parley.lock'))).toBe(false);
+
+    const again = await spawnServer({ DATA_DIR: dir });
+    started.push(again);
+    const ids = new Set<string>();
+    let after: string | null = null;
+    for (;;) {
+      const page: any = (await gql(again.url, `query($c: ID!, $a: String) { channelMessages(channelId: $c, first: 100, after: $a) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { c: room, a: after }, token)).data.channelMessages;
+      for (const e of page.edges) ids.add(e.node.id);
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(acked.filter((id) => !ids.has(id))).toEqual([]);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  });
+});
+
+describe.each(backends())('errors ($name)', (backend) => {
+  it('masks internal failures as INTERNAL_SERVER_ERROR without their details', async () => {
+    const server = await startServer(backend);
+    try {
+      const ada = await server.signIn();
+      const prisma = server.app.deps.prisma;
+      const original = prisma.user.findUnique;
+      (prisma.user as any).findUnique = () => Promise.reject(new Error('relation "User" secret detail at 10.0.0.1'));
+      const r = await server.gql(`{ me { id } }`, {}, ada.token);
+      (prisma.user as any).findUnique = original;
+      expect(r.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(JSON.stringify(r)).not.toMatch(/secret|relation|stack/);
+      const parse = await server.gql(`{ me { id `, {}, ada.token);
+      expect(parse.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+      const invalid = await server.gql(`{ me { nope } }`, {}, ada.token);
+      expect(invalid.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const variable = await server.gql(`query($f: Int) { channelMessages(channelId: "room:x", first: $f) { cacheableCursor } }`, { f: 'many' }, ada.token);
+      expect(variable.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    } finally {
+      await server.stop();
+    }
+  });
+});
