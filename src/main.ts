@@ -1,6 +1,10 @@
+import { existsSync } from 'node:fs';
 import { buildApp } from './app.js';
 import { ConfigError, parseConfig } from './config.js';
 import { createLogger } from './lib/logger.js';
+
+// A local .env is a convenience for development; real deployments set the environment.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 let config;
 try {

@@ -1,12 +1,13 @@
 import { ApolloClient, HttpLink, InMemoryCache, gql as apolloGql, split } from '@apollo/client';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
-import { cacheExchange, createClient as createUrql, fetchExchange, gql, subscriptionExchange } from '@urql/core';
+import { cacheExchange, createClient as createUrql, fetchExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from './helpers/backends.js';
-import { feedsLive, joinRoom, send, startServer, uniqueName, until, type TestServer } from './helpers/server.js';
+import { HistoryDocument, JoinRoomDocument, LiveDocument, SendDocument, SignInDocument, type LiveSubscription } from './generated/operations.js';
+import { feedsLive, joinRoom, send, startServer, uniqueName, until, type Session, type TestServer } from './helpers/server.js';
 
 // Frontends run these libraries; the server must behave as they expect.
 describe.each(backends())('real client libraries ($name)', (backend) => {
@@ -16,12 +17,10 @@ describe.each(backends())('real client libraries ($name)', (backend) => {
   });
   afterAll(() => server?.stop());
 
-  it('urql with graphql-ws: sign in, join, subscribe, send and page history', async () => {
+  it('urql with graphql-ws and codegen’d typed documents: sign in, join, subscribe, send and page history', async () => {
     const anon = createUrql({ url: server.url, exchanges: [fetchExchange] });
-    const auth = await anon
-      .mutation(gql`mutation SignIn($d: String!) { authenticateDevice(deviceId: $d) { token sessionId user { id username } } }`, { d: uniqueName('device') })
-      .toPromise();
-    const { token, sessionId } = auth.data.authenticateDevice;
+    const auth = await anon.mutation(SignInDocument, { deviceId: uniqueName('device') }).toPromise();
+    const { token, sessionId } = auth.data!.authenticateDevice;
     const ws = createWsClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
     const client = createUrql({
       url: server.url,
@@ -36,29 +35,23 @@ describe.each(backends())('real client libraries ($name)', (backend) => {
         }),
       ],
     });
-    const room = uniqueName('room');
-    const joined = await client.mutation(gql`mutation Join($t: String!) { joinChat(target: $t, type: ROOM) { id roomName } }`, { t: room }).toPromise();
-    const channelId = joined.data.joinChat.id;
-    const received: any[] = [];
-    const { unsubscribe } = client
-      .subscription(gql`subscription Live($c: ID) { channelMessage(channelId: $c) { id content username } }`, { c: channelId })
-      .subscribe((r) => r.data && received.push(r.data.channelMessage));
-    await feedsLive(server, { sessionId } as never, 1);
+    const joined = await client.mutation(JoinRoomDocument, { name: uniqueName('room') }).toPromise();
+    const channelId = joined.data!.joinChat.id;
+    const received: LiveSubscription['channelMessage'][] = [];
+    const { unsubscribe } = client.subscription(LiveDocument, { channelId }).subscribe((r) => r.data && received.push(r.data.channelMessage));
+    await feedsLive(server, { sessionId } as Session, 1);
     for (const text of ['one', 'two', 'three']) {
-      const r = await client.mutation(gql`mutation Send($c: ID!, $content: JSONObject!) { sendMessage(channelId: $c, content: $content) { messageId } }`, { c: channelId, content: { text } }).toPromise();
+      const r = await client.mutation(SendDocument, { channelId, content: { text } }).toPromise();
       expect(r.error).toBeUndefined();
     }
     await until(() => received.length === 3, 5000, 'three messages through urql');
     expect(received.map((m) => m.content.text)).toEqual(['one', 'two', 'three']);
-    const history = await client
-      .query(gql`query History($c: ID!, $after: String) { channelMessages(channelId: $c, first: 2, after: $after) { edges { cursor node { id content } } pageInfo { hasNextPage endCursor } } }`, { c: channelId }, { requestPolicy: 'network-only' })
-      .toPromise();
-    const p1 = history.data.channelMessages;
-    expect(p1.edges.map((e: any) => e.node.content.text)).toEqual(['three', 'two']);
-    const p2 = (await client.query(gql`query History($c: ID!, $after: String) { channelMessages(channelId: $c, first: 2, after: $after) { edges { cursor node { id content } } pageInfo { hasNextPage endCursor } } }`, { c: channelId, after: p1.pageInfo.endCursor }).toPromise()).data.channelMessages;
-    expect(p2.edges.map((e: any) => e.node.content.text)).toEqual(['one']);
+    const p1 = (await client.query(HistoryDocument, { channelId, first: 2 }, { requestPolicy: 'network-only' }).toPromise()).data!.channelMessages;
+    expect(p1.edges.map((e) => e.node.content.text)).toEqual(['three', 'two']);
+    const p2 = (await client.query(HistoryDocument, { channelId, first: 2, after: p1.pageInfo.endCursor }).toPromise()).data!.channelMessages;
+    expect(p2.edges.map((e) => e.node.content.text)).toEqual(['one']);
     expect(p2.pageInfo.hasNextPage).toBe(false);
-    const bad = await client.query(gql`query Bad($c: ID!) { channelMessages(channelId: $c, first: 101) { edges { cursor } } }`, { c: channelId }).toPromise();
+    const bad = await client.query(HistoryDocument, { channelId, first: 101 }).toPromise();
     expect(bad.error?.graphQLErrors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     unsubscribe();
     await ws.dispose();
