@@ -114,3 +114,35 @@ describe.each(backends())('errors ($name)', (backend) => {
     }
   });
 });
+
+describe.each(backends())('HTTP surface ($name)', (backend) => {
+  it('serves a self-contained GraphiQL page to browsers, health, and GraphQL over GET', async () => {
+    const server = await startServer(backend);
+    try {
+      const page = await fetch(server.url, { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      const html = await page.text();
+      expect(html).toMatch(/graphiql/i);
+      // Nothing loaded from a CDN: offline and locked-down networks get a working page.
+      expect(html).not.toMatch(/<script[^>]+src="https?:|<link[^>]+href="https?:/);
+      const health = await fetch(server.url.replace('/graphql', '/health'));
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok', database: true, pubsub: true });
+      const ada = await server.signIn();
+      const get = await fetch(`${server.url}?query=${encodeURIComponent('{ me { username } }')}`, { headers: { authorization: `Bearer ${ada.token}`, accept: 'application/json' } });
+      expect(await get.json()).toEqual({ data: { me: { username: ada.username } } });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('can switch GraphiQL off', async () => {
+    const server = await startServer(backend, { GRAPHIQL: false });
+    try {
+      const page = await fetch(server.url, { headers: { accept: 'text/html' } });
+      expect(await page.text()).not.toMatch(/graphiql/i);
+    } finally {
+      await server.stop();
+    }
+  });
+});
