@@ -90,6 +90,11 @@ describe.each(backends())('direct chats and blocks ($name)', (backend) => {
     }
     const marker = await send(server, ada, c, { text: 'marker' });
     expect((await messages.next()).id).toBe(marker.messageId);
+    // Ada coming back to the chat does not invite the user she blocks.
+    const invitesBefore = (await invites(bob)).length;
+    await server.gql(Q.leave, { c }, ada.token);
+    await joinDirect(ada, bob.userId);
+    expect(await invites(bob)).toHaveLength(invitesBefore);
     expect((await ok(server, S.blocked, {}, ada)).blockedUsers).toEqual([{ id: bob.userId, username: bob.username }]);
     expect((await ok(server, S.blocked, {}, bob)).blockedUsers).toEqual([]);
 

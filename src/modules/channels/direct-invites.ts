@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import { hasBlocked } from '../blocks/blocks.service.js';
 import { createNotifications, NotificationCode, publishNotifications } from '../notifications/notifications.service.js';
 import type { Viewer } from '../users/tokens.js';
 import type { ChannelRef } from './channel-ref.js';
@@ -14,7 +15,8 @@ export async function afterDirectJoin(deps: Deps, viewer: Viewer, ref: ChannelRe
   const other = ref.userIdOne === viewer.userId ? ref.userIdTwo! : ref.userIdOne!;
   await deps.prisma.directInvite.deleteMany({ where: { channelId: ref.id, inviteeId: viewer.userId } });
   const present = (await deps.presence.list(ref.id)).some((p) => p.userId === other);
-  if (present) return;
+  // A user the viewer blocks could not accept, so they are not invited.
+  if (present || (await hasBlocked(deps, viewer.userId, other))) return;
   const notes = await deps.prisma.$transaction(async (tx) => {
     const opened = await tx.directInvite.createMany({ data: [{ channelId: ref.id, inviteeId: other }], skipDuplicates: true });
     if (opened.count === 0) return [];
