@@ -3,7 +3,8 @@ import { viewerOf } from '../../schema/context.js';
 import { UserRef } from '../users/users.schema.js';
 import { addGroupUsers, banGroupUsers, demoteGroupUsers, kickGroupUsers, promoteGroupUsers } from './admin.service.js';
 import type { GroupView } from './group-tx.js';
-import { createGroup, groupMembers, joinGroup, leaveGroup, myGroups, type GroupMemberView } from './groups.service.js';
+import { createGroup, joinGroup, leaveGroup } from './groups.service.js';
+import { groupMembers, myGroups, type GroupMemberView } from './lists.service.js';
 
 const GroupRoleEnum = builder.enumType('GroupRole', {
   description: 'SUPERADMIN > ADMIN > MEMBER; JOIN_REQUEST and BANNED are not members.',
