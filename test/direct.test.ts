@@ -60,6 +60,13 @@ describe.each(backends())('direct chats and blocks ($name)', (backend) => {
     live.close();
   });
 
+  it('sends one invite for many concurrent first joins', async () => {
+    const [ada, bob] = [await server.signIn(), await server.signIn()];
+    const joins = await Promise.all(Array.from({ length: 10 }, () => joinDirect(ada, bob.userId)));
+    expect(new Set(joins.map((r) => r.data.joinChat.id)).size).toBe(1);
+    expect(await invites(bob)).toHaveLength(1);
+  });
+
   it('refuses a blocked user’s join, send and peek exactly like an unknown user’s, and removes their presence', async () => {
     const [ada, bob] = [await server.signIn(), await server.signIn()];
     const c = (await joinDirect(ada, bob.userId)).data.joinChat.id;

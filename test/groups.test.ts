@@ -112,6 +112,15 @@ describe.each(backends())('groups ($name)', (backend) => {
     expect(Object.values(await rolesOf(server, c, g)).filter((r) => r === 'SUPERADMIN')).toHaveLength(1);
   });
 
+  it('makes one membership and one event of many concurrent joins', async () => {
+    const [owner, bob] = [await server.signIn(), await server.signIn()];
+    const g = await createGroup(server, owner);
+    const results = await Promise.all(Array.from({ length: 10 }, () => server.gql(S.joinGroup, { g }, bob.token)));
+    expect(results.every((r) => r.data?.joinGroup.id === g)).toBe(true);
+    expect(await rolesOf(server, owner, g)).toEqual({ [owner.userId]: 'SUPERADMIN', [bob.userId]: 'MEMBER' });
+    expect((await history(owner.token, `group:${g}`)).map((m: any) => m.code)).toEqual([3]);
+  });
+
   it('pages my groups and a group’s members with their roles; members do not see join requests and bans', async () => {
     const [owner, bob, req, banned] = [await server.signIn(), await server.signIn(), await server.signIn(), await server.signIn()];
     const ids = [];
