@@ -1,4 +1,4 @@
-import type { ChannelEvent, SessionEvent } from '../realtime/types.js';
+import type { ChannelEvent, SessionEvent, UserEvent } from '../realtime/types.js';
 
 /**
  * Every topic and the payload it carries. A topic name is `${kind}:${id}`;
@@ -10,6 +10,8 @@ export interface TopicMap {
   channel: ChannelEvent;
   /** One session joined or left a channel (its feeds without a channelId follow it). */
   session: SessionEvent;
+  /** Per-user news: a stored notification, or a change of whom the user blocks (their feeds filter on it). */
+  user: UserEvent;
 }
 
 export type TopicKind = keyof TopicMap;

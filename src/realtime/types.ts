@@ -48,3 +48,18 @@ export interface PresenceChange {
 export type ChannelEvent = { type: 'message'; message: ChatMessage } | { type: 'presence'; change: PresenceChange };
 
 export type SessionEvent = { type: 'joined' | 'left'; channelId: string };
+
+export interface NotificationView {
+  id: string;
+  userId: string;
+  code: number;
+  subject: string;
+  content: Record<string, unknown>;
+  senderId: string | null;
+  createTime: Date;
+  read: boolean;
+}
+
+export type UserEvent =
+  | { type: 'notification'; notification: NotificationView }
+  | { type: 'blocked' | 'unblocked'; userIds: string[] };

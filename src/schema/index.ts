@@ -3,6 +3,10 @@ import { builder } from './builder.js';
 import '../modules/users/users.schema.js';
 import '../modules/channels/channels.schema.js';
 import '../modules/messages/messages.schema.js';
+import '../modules/messages/edit.schema.js';
+import '../modules/groups/groups.schema.js';
+import '../modules/blocks/blocks.schema.js';
+import '../modules/notifications/notifications.schema.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

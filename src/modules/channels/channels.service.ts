@@ -3,7 +3,10 @@ import { badInput } from '../../lib/errors.js';
 import type { Presence } from '../../realtime/types.js';
 import type { Viewer } from '../users/tokens.js';
 import { assertMayAccess, channelFromId } from './access.js';
-import { roomRef, validRoomName, ROOM_NAME_MAX, type ChannelRef, type ChannelType } from './channel-ref.js';
+import { groupNotFound } from '../groups/roles.js';
+import { unknownUser } from '../users/user-ids.js';
+import { directRef, groupRef, roomRef, validRoomName, ROOM_NAME_MAX, type ChannelRef, type ChannelType } from './channel-ref.js';
+import { afterDirectJoin } from './direct-invites.js';
 
 export interface JoinInput {
   target: string;
@@ -18,21 +21,25 @@ export interface JoinedChannel extends ChannelRef {
   self: Presence;
 }
 
-function refFor(input: JoinInput): ChannelRef {
+function refFor(viewer: Viewer, input: JoinInput): ChannelRef {
+  const { target } = input;
   if (input.type === 'ROOM') {
-    if (!validRoomName(input.target)) {
+    if (!validRoomName(target)) {
       throw badInput(`A room name is 1 to ${ROOM_NAME_MAX} characters without control characters.`);
     }
-    return roomRef(input.target);
+    return roomRef(target);
   }
-  throw badInput(`${input.type} channels are not available yet.`);
+  if (input.type === 'GROUP') {
+    if (!target || target.includes(':')) throw groupNotFound(target);
+    return groupRef(target);
+  }
+  if (target === viewer.userId) throw badInput('A direct chat is with another user; target is your own user id.');
+  if (!target || target.includes(':')) throw unknownUser(target);
+  return directRef(viewer.userId, target);
 }
 
 export async function joinChat(deps: Deps, viewer: Viewer, input: JoinInput): Promise<JoinedChannel> {
-  const ref = refFor(input);
-  await assertMayAccess(deps, viewer, ref);
-  // Concurrent first joins of one room race here; ON CONFLICT DO NOTHING settles it.
-  await deps.prisma.channel.createMany({ data: [{ ...ref, lastSeq: 0n }], skipDuplicates: true });
+  const ref = refFor(viewer, input);
   const self: Presence = {
     userId: viewer.userId,
     sessionId: viewer.sessionId,
@@ -40,7 +47,19 @@ export async function joinChat(deps: Deps, viewer: Viewer, input: JoinInput): Pr
     persistence: input.persistence,
     hidden: input.hidden,
   };
-  await deps.presence.join(ref.id, self);
+  // Rooms need no lock. For groups and direct chats, the access check and the
+  // presence form one step under the channel's lock, so a kick, ban or block
+  // that commits meanwhile removes this presence rather than missing it.
+  const join = async () => {
+    const hidden = ref.type === 'DIRECT' ? () => unknownUser(input.target) : undefined;
+    await assertMayAccess(deps, viewer, ref, hidden);
+    // Concurrent first joins of one channel race here; ON CONFLICT DO NOTHING settles it.
+    await deps.prisma.channel.createMany({ data: [{ ...ref, lastSeq: 0n }], skipDuplicates: true });
+    await deps.presence.join(ref.id, self);
+    if (ref.type === 'DIRECT') await afterDirectJoin(deps, viewer, ref);
+  };
+  if (ref.type === 'ROOM') await join();
+  else await deps.channelLock.run(ref.id, join);
   deps.liveness.touch(viewer.sessionId);
   const presences = (await deps.presence.list(ref.id)).filter((p) => !p.hidden && p.sessionId !== viewer.sessionId);
   return { ...ref, presences, self };

@@ -1,8 +1,9 @@
 import { uuidv7 } from 'uuidv7';
+import type { Prisma } from '../../db/index.js';
 import type { Deps } from '../../deps.js';
 import { forbidden } from '../../lib/errors.js';
 import { MessageCode, type ChatMessage } from '../../realtime/types.js';
-import { channelFromId } from '../channels/access.js';
+import { assertMayAccess, channelFromId } from '../channels/access.js';
 import type { Viewer } from '../users/tokens.js';
 import { validateContent } from './content.js';
 import { channelFields, fromRow, toAck, type MessageAck } from './message-shape.js';
@@ -12,6 +13,21 @@ export async function requireJoined(deps: Deps, viewer: Viewer, channelId: strin
   const presence = await deps.presence.get(channelId, viewer.sessionId);
   if (!presence) throw forbidden(`Join channel ${channelId} with joinChat before sending to it.`);
   return presence;
+}
+
+/**
+ * The session's presence in a channel it may write to. In a direct chat the
+ * other user's block is checked first and refused like an unknown user.
+ */
+export async function requireSender(deps: Deps, viewer: Viewer, channelId: string) {
+  const ref = channelFromId(channelId);
+  if (ref.type === 'DIRECT') await assertMayAccess(deps, viewer, ref);
+  return requireJoined(deps, viewer, channelId);
+}
+
+/** Checked again under the channel's lock: a kick, ban or block may have ended the presence while this request waited. */
+export async function stillJoined(deps: Deps, viewer: Viewer, channelId: string) {
+  if (!(await deps.presence.get(channelId, viewer.sessionId))) throw forbidden(`You are no longer joined to channel ${channelId}.`);
 }
 
 /**
@@ -25,8 +41,9 @@ export async function sendMessage(
   input: { channelId: string; content: unknown },
 ): Promise<MessageAck> {
   const content = validateContent(input.content, deps.config.MAX_MESSAGE_BYTES);
-  const presence = await requireJoined(deps, viewer, input.channelId);
+  const presence = await requireSender(deps, viewer, input.channelId);
   const message = await deps.channelLock.run(input.channelId, async () => {
+    await stillJoined(deps, viewer, input.channelId);
     const m = presence.persistence
       ? await storeMessage(deps, { channelId: input.channelId, code: MessageCode.CHAT, senderId: viewer.userId, username: viewer.username, content })
       : transientMessage(input.channelId, viewer, content);
@@ -36,17 +53,25 @@ export async function sendMessage(
   return toAck(message);
 }
 
+export interface NewMessage {
+  channelId: string;
+  code: number;
+  senderId: string;
+  username: string;
+  content: Record<string, unknown>;
+}
+
 /** Appends to a channel's history with the next sequence number; the row lock on the channel orders concurrent writers. */
-export async function storeMessage(
-  deps: Deps,
-  m: { channelId: string; code: number; senderId: string; username: string; content: Record<string, unknown> },
-): Promise<ChatMessage> {
-  const row = await deps.prisma.$transaction(async (tx) => {
-    const channel = await tx.channel.update({ where: { id: m.channelId }, data: { lastSeq: { increment: 1 } }, select: { lastSeq: true } });
-    const now = new Date();
-    return tx.message.create({
-      data: { id: uuidv7(), seq: channel.lastSeq, createTime: now, updateTime: now, ...m, content: m.content as object },
-    });
+export async function storeMessage(deps: Deps, m: NewMessage): Promise<ChatMessage> {
+  return deps.prisma.$transaction((tx) => appendMessage(tx, m));
+}
+
+/** storeMessage inside a caller's transaction (group events are stored with the membership change they describe). */
+export async function appendMessage(tx: Prisma.TransactionClient, m: NewMessage): Promise<ChatMessage> {
+  const channel = await tx.channel.update({ where: { id: m.channelId }, data: { lastSeq: { increment: 1 } }, select: { lastSeq: true } });
+  const now = new Date();
+  const row = await tx.message.create({
+    data: { id: uuidv7(), seq: channel.lastSeq, createTime: now, updateTime: now, ...m, content: m.content as object },
   });
   return fromRow(row);
 }

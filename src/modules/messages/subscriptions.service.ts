@@ -6,6 +6,7 @@ import { channelFromId } from '../channels/access.js';
 import type { Viewer } from '../users/tokens.js';
 import { cursorChannel, decodeCursor } from './cursor.js';
 import { storedAfter } from './history.service.js';
+import { followBlocks } from '../blocks/blocks.service.js';
 
 function feedDeps(deps: Deps) {
   return { ...deps, queueLimit: deps.config.SUBSCRIPTION_QUEUE_LIMIT };
@@ -28,7 +29,17 @@ export async function messageFeed(
     channelId ??= cursorChannel(input.after);
     after = decodeCursor(input.after, channelId);
   }
-  const live = await openFeed(feedDeps(deps), viewer, channelId, (e) => (e.type === 'message' ? e.message : null));
+  // Messages from users the viewer blocks are dropped live (history keeps them); server events are not theirs.
+  const blocks = await followBlocks(deps, viewer.userId);
+  const fromBlocked = (m: ChatMessage) => m.code <= MessageCode.REMOVE && blocks.has(m.senderId);
+  let live;
+  try {
+    live = await openFeed(feedDeps(deps), viewer, channelId, (e) => (e.type === 'message' && !fromBlocked(e.message) ? e.message : null));
+  } catch (e) {
+    blocks.close();
+    throw e;
+  }
+  live.onEnd(blocks.close);
   if (after === null || channelId === null) return live;
   return replayThenLive(deps, channelId, after, live);
 }

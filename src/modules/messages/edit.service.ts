@@ -1,0 +1,73 @@
+import type { Deps } from '../../deps.js';
+import type { Message } from '../../generated/prisma/client.js';
+import { forbidden, notFound } from '../../lib/errors.js';
+import { MessageCode, type ChatMessage } from '../../realtime/types.js';
+import { channelFromId } from '../channels/access.js';
+import { isAdmin } from '../groups/roles.js';
+import type { Viewer } from '../users/tokens.js';
+import { validateContent } from './content.js';
+import { fromRow, toAck, type MessageAck } from './message-shape.js';
+import { requireSender, stillJoined } from './messages.service.js';
+
+/**
+ * Finds a stored chat message of the channel for a session that joined it with
+ * persistence (a session that stores nothing changes nothing stored), then
+ * runs the change under the channel's lock and broadcasts what it returns.
+ */
+async function editStored(
+  deps: Deps,
+  viewer: Viewer,
+  input: { channelId: string; messageId: string },
+  change: (row: Message) => Promise<ChatMessage>,
+): Promise<MessageAck> {
+  const { channelId } = input;
+  const presence = await requireSender(deps, viewer, channelId);
+  if (!presence.persistence) throw forbidden('This session joined with persistence: false, so it cannot change stored messages.');
+  const message = await deps.channelLock.run(channelId, async () => {
+    await stillJoined(deps, viewer, channelId);
+    const row = await deps.prisma.message.findFirst({ where: { id: input.messageId, channelId } });
+    if (!row) throw notFound(`No message "${input.messageId}" in channel ${channelId}.`);
+    if (row.code !== MessageCode.CHAT) throw forbidden('Server event messages cannot be changed.');
+    const m = await change(row);
+    await deps.pubsub.publish('channel', channelId, { type: 'message', message: m });
+    return m;
+  });
+  return toAck(message);
+}
+
+/** A time after `previous`, so an edit always shows a later updateTime even within one millisecond. */
+function laterThan(previous: Date): Date {
+  const now = Date.now();
+  return new Date(Math.max(now, previous.getTime() + 1));
+}
+
+/** Only the sender may update; the row is changed in place (createTime kept) and broadcast with code 1. */
+export async function updateMessage(
+  deps: Deps,
+  viewer: Viewer,
+  input: { channelId: string; messageId: string; content: unknown },
+): Promise<MessageAck> {
+  const content = validateContent(input.content, deps.config.MAX_MESSAGE_BYTES);
+  return editStored(deps, viewer, input, async (row) => {
+    if (row.senderId !== viewer.userId) throw forbidden('Only the sender may update a message.');
+    const updated = await deps.prisma.message.update({ where: { id: row.id }, data: { content: content as object, updateTime: laterThan(row.updateTime) } });
+    return { ...fromRow(updated), code: MessageCode.UPDATE };
+  });
+}
+
+/** The sender, or in a group channel its admins, may remove; the row leaves history and code 2 is broadcast. */
+export async function removeMessage(deps: Deps, viewer: Viewer, input: { channelId: string; messageId: string }): Promise<MessageAck> {
+  const ref = channelFromId(input.channelId);
+  return editStored(deps, viewer, input, async (row) => {
+    if (row.senderId !== viewer.userId) {
+      const me =
+        ref.type === 'GROUP'
+          ? await deps.prisma.groupMember.findUnique({ where: { groupId_userId: { groupId: ref.groupId!, userId: viewer.userId } } })
+          : null;
+      if (!isAdmin(me?.role)) throw forbidden('Only the sender, or in a group channel its admins, may remove a message.');
+    }
+    await deps.prisma.message.delete({ where: { id: row.id } });
+    // The broadcast names the removed message but no longer carries its content.
+    return { ...fromRow(row), code: MessageCode.REMOVE, content: {}, updateTime: laterThan(row.updateTime) };
+  });
+}

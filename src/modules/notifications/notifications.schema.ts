@@ -1,0 +1,49 @@
+import type { NotificationView } from '../../realtime/types.js';
+import { builder } from '../../schema/builder.js';
+import { viewerOf } from '../../schema/context.js';
+import { deleteNotifications, listNotifications, markNotificationsRead, notificationFeed } from './notifications.service.js';
+
+const NotificationRef = builder.objectRef<NotificationView>('Notification').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    code: t.exposeInt('code', { description: '-1 direct chat invite, -4 added to a group, -5 join request (to the group’s admins).' }),
+    subject: t.exposeString('subject'),
+    content: t.expose('content', { type: 'JSONObject', description: 'The ids involved, e.g. channelId, groupId, userId.' }),
+    senderId: t.exposeID('senderId', { nullable: true }),
+    createTime: t.expose('createTime', { type: 'DateTime' }),
+    read: t.exposeBoolean('read'),
+  }),
+});
+
+const NotificationConnection = builder.connectionObject({ type: NotificationRef, name: 'NotificationConnection' }, {});
+
+builder.queryField('notifications', (t) =>
+  t.field({
+    type: NotificationConnection,
+    description: 'Your notifications, newest first.',
+    args: { first: t.arg.int({ defaultValue: 20, description: '1..100' }), after: t.arg.string() },
+    resolve: (_, a, ctx) => listNotifications(ctx.deps, viewerOf(ctx), { first: a.first ?? 20, after: a.after ?? null }),
+  }),
+);
+
+builder.mutationFields((t) => ({
+  markNotificationsRead: t.boolean({
+    description: 'Ids that are not your notifications are ignored.',
+    args: { ids: t.arg.idList({ required: true }) },
+    resolve: (_, a, ctx) => markNotificationsRead(ctx.deps, viewerOf(ctx), a.ids),
+  }),
+  deleteNotifications: t.boolean({
+    description: 'Ids that are not your notifications are ignored.',
+    args: { ids: t.arg.idList({ required: true }) },
+    resolve: (_, a, ctx) => deleteNotifications(ctx.deps, viewerOf(ctx), a.ids),
+  }),
+}));
+
+builder.subscriptionField('notification', (t) =>
+  t.field({
+    type: NotificationRef,
+    description: 'Your notifications as they are stored, on every session.',
+    subscribe: (_, __, ctx) => notificationFeed(ctx.deps, viewerOf(ctx)),
+    resolve: (n) => n,
+  }),
+);
