@@ -120,19 +120,131 @@ export type ChannelType =
   | 'GROUP'
   | 'ROOM';
 
+export type Group = {
+  __typename?: 'Group';
+  description: Maybe<Scalars['String']['output']>;
+  /** Join its channel with joinChat(target: id, type: GROUP). */
+  id: Scalars['ID']['output'];
+  /** Members, not join requests or bans. */
+  memberCount: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  /** Open: anyone may join. Closed: joinGroup asks the admins. */
+  open: Scalars['Boolean']['output'];
+};
+
+export type GroupConnection = {
+  __typename?: 'GroupConnection';
+  edges: Array<GroupEdge>;
+  pageInfo: PageInfo;
+};
+
+export type GroupEdge = {
+  __typename?: 'GroupEdge';
+  cursor: Scalars['String']['output'];
+  node: Group;
+};
+
+export type GroupMember = {
+  __typename?: 'GroupMember';
+  role: GroupRole;
+  user: User;
+};
+
+export type GroupMemberConnection = {
+  __typename?: 'GroupMemberConnection';
+  edges: Array<GroupMemberEdge>;
+  pageInfo: PageInfo;
+};
+
+export type GroupMemberEdge = {
+  __typename?: 'GroupMemberEdge';
+  cursor: Scalars['String']['output'];
+  node: GroupMember;
+};
+
+/** SUPERADMIN > ADMIN > MEMBER; JOIN_REQUEST and BANNED are not members. */
+export type GroupRole =
+  | 'ADMIN'
+  | 'BANNED'
+  | 'JOIN_REQUEST'
+  | 'MEMBER'
+  | 'SUPERADMIN';
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Admins: adds users, accepting join requests and lifting bans. */
+  addGroupUsers: Group;
   /** Signs in the user of a device (creating them on first use) and starts a new session. */
   authenticateDevice: AuthPayload;
+  /** Admins: bans users, members or not; members lose membership at once. */
+  banGroupUsers: Group;
+  /** Blocked users cannot join or send into a direct chat with you, and their messages stop reaching your live feeds. */
+  blockUsers: Scalars['Boolean']['output'];
+  /** You become its superadmin. Names are unique. */
+  createGroup: Group;
+  /** Ids that are not your notifications are ignored. */
+  deleteNotifications: Scalars['Boolean']['output'];
+  /** Admins: lowers members one rank; nobody above your own. */
+  demoteGroupUsers: Group;
   joinChat: Channel;
+  /** Open group: you are a member at once. Closed: a join request the admins accept with addGroupUsers. */
+  joinGroup: Group;
+  /** Admins: removes members and declines join requests. */
+  kickGroupUsers: Group;
   leaveChat: Scalars['Boolean']['output'];
+  /** Leaves the group or withdraws a join request. The last superadmin must promote someone first. */
+  leaveGroup: Scalars['Boolean']['output'];
+  /** Ids that are not your notifications are ignored. */
+  markNotificationsRead: Scalars['Boolean']['output'];
+  /** Admins: raises members one rank, never above your own. */
+  promoteGroupUsers: Group;
+  /** Removes a message from history (yours, or any in a group you administer); broadcast with code 2. */
+  removeMessage: ChannelMessageAck;
   sendMessage: ChannelMessageAck;
+  unblockUsers: Scalars['Boolean']['output'];
+  /** Replaces the content of your own message in place; broadcast with code 1. */
+  updateMessage: ChannelMessageAck;
+};
+
+
+export type MutationAddGroupUsersArgs = {
+  groupId: Scalars['ID']['input'];
+  userIds: Array<Scalars['ID']['input']>;
 };
 
 
 export type MutationAuthenticateDeviceArgs = {
   deviceId: Scalars['String']['input'];
   username: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationBanGroupUsersArgs = {
+  groupId: Scalars['ID']['input'];
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationBlockUsersArgs = {
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationCreateGroupArgs = {
+  description: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  open?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationDeleteNotificationsArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationDemoteGroupUsersArgs = {
+  groupId: Scalars['ID']['input'];
+  userIds: Array<Scalars['ID']['input']>;
 };
 
 
@@ -144,14 +256,84 @@ export type MutationJoinChatArgs = {
 };
 
 
+export type MutationJoinGroupArgs = {
+  groupId: Scalars['ID']['input'];
+};
+
+
+export type MutationKickGroupUsersArgs = {
+  groupId: Scalars['ID']['input'];
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+
 export type MutationLeaveChatArgs = {
   channelId: Scalars['ID']['input'];
+};
+
+
+export type MutationLeaveGroupArgs = {
+  groupId: Scalars['ID']['input'];
+};
+
+
+export type MutationMarkNotificationsReadArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationPromoteGroupUsersArgs = {
+  groupId: Scalars['ID']['input'];
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationRemoveMessageArgs = {
+  channelId: Scalars['ID']['input'];
+  messageId: Scalars['ID']['input'];
 };
 
 
 export type MutationSendMessageArgs = {
   channelId: Scalars['ID']['input'];
   content: Scalars['JSONObject']['input'];
+};
+
+
+export type MutationUnblockUsersArgs = {
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationUpdateMessageArgs = {
+  channelId: Scalars['ID']['input'];
+  content: Scalars['JSONObject']['input'];
+  messageId: Scalars['ID']['input'];
+};
+
+export type Notification = {
+  __typename?: 'Notification';
+  /** -1 direct chat invite, -4 added to a group, -5 join request (to the group’s admins). */
+  code: Scalars['Int']['output'];
+  /** The ids involved, e.g. channelId, groupId, userId. */
+  content: Scalars['JSONObject']['output'];
+  createTime: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  read: Scalars['Boolean']['output'];
+  senderId: Maybe<Scalars['ID']['output']>;
+  subject: Scalars['String']['output'];
+};
+
+export type NotificationConnection = {
+  __typename?: 'NotificationConnection';
+  edges: Array<NotificationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type NotificationEdge = {
+  __typename?: 'NotificationEdge';
+  cursor: Scalars['String']['output'];
+  node: Notification;
 };
 
 export type PageInfo = {
@@ -164,10 +346,18 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The users you block, in the order you blocked them. */
+  blockedUsers: Array<User>;
   /** Stored messages of a channel; newest first unless forward is true. Works without joining (a peek). */
   channelMessages: ChannelMessageConnection;
   channelPresences: Array<UserPresence>;
+  /** A group’s users and roles, for its members; admins also see join requests and bans. */
+  groupMembers: GroupMemberConnection;
   me: User;
+  /** The groups you are a member of. */
+  myGroups: GroupConnection;
+  /** Your notifications, newest first. */
+  notifications: NotificationConnection;
 };
 
 
@@ -183,12 +373,33 @@ export type QueryChannelPresencesArgs = {
   channelId: Scalars['ID']['input'];
 };
 
+
+export type QueryGroupMembersArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  groupId: Scalars['ID']['input'];
+};
+
+
+export type QueryMyGroupsArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryNotificationsArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type Subscription = {
   __typename?: 'Subscription';
   /** Messages of one joined channel, or (without channelId) of every channel this session joins. With after: stored messages after that cursor first, then live. */
   channelMessage: ChannelMessage;
   /** Joins and leaves in one joined channel, or (without channelId) in every channel this session joins. */
   channelPresence: ChannelPresenceEvent;
+  /** Your notifications as they are stored, on every session. */
+  notification: Notification;
 };
 
 
