@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Config } from '../../src/config.js';
 
 export interface Backend {
-  name: 'pglite' | 'postgres';
+  name: 'pglite' | 'postgres' | 'postgres+redis';
   /** Configuration for a fresh, empty database; `drop` removes it. */
   create(): Promise<{ config: Partial<Config>; drop(): Promise<void> }>;
 }
@@ -38,8 +39,44 @@ function postgres(url: string): Backend {
   };
 }
 
-/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it). */
+/** PostgreSQL plus pub/sub and presence on Redis under a key prefix of its own. */
+function clustered(dbUrl: string, redisUrl: string): Backend {
+  const pg = postgres(dbUrl);
+  return {
+    name: 'postgres+redis',
+    async create() {
+      const db = await pg.create();
+      const prefix = `parley_test_${randomBytes(6).toString('hex')}:`;
+      return {
+        config: { ...db.config, REDIS_URL: redisUrl, REDIS_PREFIX: prefix },
+        async drop() {
+          await db.drop();
+          await dropRedisPrefix(redisUrl, prefix);
+        },
+      };
+    },
+  };
+}
+
+/** Deletes every key under a test's prefix. */
+export async function dropRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set, and PostgreSQL with Redis when TEST_REDIS_URL is too (CI sets both). */
 export function backends(): Backend[] {
   const url = process.env.TEST_DATABASE_URL;
-  return url ? [pglite, postgres(url)] : [pglite];
+  const redisUrl = process.env.TEST_REDIS_URL;
+  if (!url) return [pglite];
+  return redisUrl ? [pglite, postgres(url), clustered(url, redisUrl)] : [pglite, postgres(url)];
 }
