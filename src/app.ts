@@ -18,6 +18,8 @@ export interface App {
   stop(): Promise<void>;
   deps: Deps;
   url: string;
+  /** Counters for tests and metrics. */
+  stats(): { slowConsumersClosed: number };
 }
 
 export interface AppOptions {
@@ -43,8 +45,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // Yoga reports client errors here too; real failures are logged by maskError.
       error: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
     },
-    context: async ({ request, wsViewer }) => ({
+    context: async ({ request, wsViewer, wsOutbox }) => ({
       deps,
+      outbox: wsOutbox ?? null,
       // Over WebSocket the viewer was settled at connection init.
       viewer: wsViewer ?? (await deps.tokens.verify(bearerToken(request?.headers.get('authorization')) ?? '')),
     }),
@@ -70,6 +73,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     get url() {
       return url;
     },
+    stats: () => ({ slowConsumersClosed: ws.slowClosed }),
     start(port = config.PORT, host = config.HOST) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -82,7 +82,7 @@ builder.subscriptionField('channelMessage', (t) =>
     type: ChannelMessageRef,
     description: 'Messages of one joined channel, or (without channelId) of every channel this session joins. With after: stored messages after that cursor first, then live.',
     args: { channelId: t.arg.id(), after: t.arg.string() },
-    subscribe: (_, a, ctx) => messageFeed(ctx.deps, viewerOf(ctx), { channelId: a.channelId ?? null, after: a.after ?? null }),
+    subscribe: (_, a, ctx) => messageFeed(ctx.deps, viewerOf(ctx), { channelId: a.channelId ?? null, after: a.after ?? null }, ctx.outbox),
     resolve: (m) => m,
   }),
 );

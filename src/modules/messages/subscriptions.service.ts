@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import type { SharedBudget } from '../../lib/queue.js';
 import { openFeed } from '../../realtime/feed.js';
 import { visibleChange } from '../../realtime/presence.js';
 import { MessageCode, type ChatMessage, type PresenceChange } from '../../realtime/types.js';
@@ -20,6 +21,7 @@ export async function messageFeed(
   deps: Deps,
   viewer: Viewer,
   input: { channelId: string | null; after: string | null },
+  budget: SharedBudget | null = null,
 ): Promise<AsyncIterableIterator<ChatMessage>> {
   let channelId = input.channelId;
   if (channelId !== null) channelFromId(channelId);
@@ -28,7 +30,7 @@ export async function messageFeed(
     channelId ??= cursorChannel(input.after);
     after = decodeCursor(input.after, channelId);
   }
-  const live = await openFeed(feedDeps(deps), viewer, channelId, (e) => (e.type === 'message' ? e.message : null));
+  const live = await openFeed(feedDeps(deps), viewer, channelId, (e) => (e.type === 'message' ? e.message : null), budget);
   if (after === null || channelId === null) return live;
   return replayThenLive(deps, channelId, after, live);
 }
@@ -55,9 +57,11 @@ export async function presenceFeed(
   deps: Deps,
   viewer: Viewer,
   input: { channelId: string | null },
+  budget: SharedBudget | null = null,
 ): Promise<AsyncIterableIterator<PresenceChange>> {
   if (input.channelId !== null) channelFromId(input.channelId);
   return openFeed(feedDeps(deps), viewer, input.channelId, (e) =>
     e.type === 'presence' ? visibleChange(e.change, viewer.sessionId) : null,
+    budget,
   );
 }
