@@ -112,7 +112,8 @@ async function health(deps: Deps, res: ServerResponse) {
   const pubsub = deps.pubsub.healthy();
   const status = !database ? 'unavailable' : pubsub ? 'ok' : 'degraded';
   res.writeHead(database ? 200 : 503, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ status, database, pubsub }));
+  // subscriptions: live subscription feeds in this process (multi-process tests wait on it).
+  res.end(JSON.stringify({ status, database, pubsub, subscriptions: deps.feeds.count() }));
 }
 
 const GRAPHIQL_QUERY = `# Welcome to Parley. Sign in, then put the token in the Headers tab:

@@ -113,6 +113,7 @@ export class OrderedPubSub implements PubSub {
       this.log.warn({ err, channelId }, 'could not fetch missing messages; delivering out of sequence');
       return;
     }
+    if (missing.length) this.log.debug({ channelId, count: missing.length, before: before?.toString() ?? null }, 'filled a gap from the database');
     for (const message of missing) {
       state.last = BigInt(message.seq!);
       this.deliver(state, { type: 'message', message });

@@ -14,27 +14,33 @@ const pglite: Backend = {
   create: async () => ({ config: { DATA_DIR: 'memory://' }, drop: async () => {} }),
 };
 
+/** A fresh, empty database on the server `url` names; `drop` removes it. */
+export async function freshDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `parley_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const dbUrl = new URL(url);
+  dbUrl.pathname = `/${name}`;
+  return {
+    url: dbUrl.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
 /** A database of its own per app on the server TEST_DATABASE_URL names. */
 function postgres(url: string): Backend {
   return {
     name: 'postgres',
     async create() {
-      const name = `parley_test_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const dbUrl = new URL(url);
-      dbUrl.pathname = `/${name}`;
-      return {
-        config: { DATABASE_URL: dbUrl.toString(), DATA_DIR: 'memory://' },
-        async drop() {
-          const c = new pg.Client({ connectionString: url });
-          await c.connect();
-          await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await c.end();
-        },
-      };
+      const db = await freshDatabase(url);
+      return { config: { DATABASE_URL: db.url, DATA_DIR: 'memory://' }, drop: db.drop };
     },
   };
 }

@@ -32,7 +32,28 @@ export async function messageFeed(
   }
   const live = await openFeed(feedDeps(deps), viewer, channelId, (e) => (e.type === 'message' ? e.message : null), budget);
   if (after === null || channelId === null) return live;
-  return replayThenLive(deps, channelId, after, live);
+  return endable(replayThenLive(deps, channelId, after, live), live);
+}
+
+/**
+ * An async generator's return() waits until it next yields, and a quiet
+ * channel may never yield again: ending the live feed first releases it.
+ */
+function endable<T>(gen: AsyncGenerator<T>, live: AsyncIterableIterator<T>): AsyncIterableIterator<T> {
+  return {
+    next: () => gen.next(),
+    async return() {
+      await live.return?.();
+      return gen.return(undefined);
+    },
+    async throw(e: unknown) {
+      await live.return?.();
+      return gen.throw(e);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 async function* replayThenLive(deps: Deps, channelId: string, after: bigint, live: AsyncIterableIterator<ChatMessage>) {
