@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
+import { Redis } from 'ioredis';
 import { dropRedisPrefix, freshDatabase } from './helpers/backends.js';
 import { clusterEnv, startNode, type NodeProcess } from './helpers/nodes.js';
 import { joinRoom, Q, send, subscribe, uniqueName, until, type Session } from './helpers/server.js';
@@ -75,8 +76,16 @@ describe.skipIf(!DATABASE || !REDIS)('three server processes on PostgreSQL and R
     const channelId = ada.channelId;
     const onB = subscribe(bob.client, Q.onMessage, { c: channelId });
     const onC = subscribe(carol.client, Q.onMessage, { c: channelId });
-    await b.subscriptions(1);
+    const alsoOnB = subscribe(b.ws(bob.s), Q.onMessage, { c: channelId });
+    await b.subscriptions(2);
     await c.subscriptions(1);
+    // One Redis subscription per process with local subscribers, however many those are.
+    const redis = new Redis(REDIS!);
+    const [, count] = (await redis.pubsub('NUMSUB', `${prefix}channel:${channelId}`)) as [string, number];
+    redis.disconnect();
+    expect(count).toBe(2);
+    alsoOnB.close();
+    await b.subscriptions(1);
 
     // Two processes publish into one channel at once, ten sends in flight each,
     // so their events interleave on Redis out of sequence order.

@@ -104,6 +104,7 @@ export async function createRedisTracker(clients: RedisClients, log: Logger): Pr
       const old = (await redis.eval(TRACK, 2, channelKey(channelId), sessionKey(presence.sessionId), presence.sessionId, JSON.stringify(presence), channelId)) as string | null;
       remember(channelId, presence);
       owned.set(key(channelId, presence.sessionId), { channelId, presence });
+      if (owned.size > KNOWN_LIMIT) owned.delete(owned.keys().next().value!);
       return parse(old);
     },
     async untrack(channelId, sessionId) {
