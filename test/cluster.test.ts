@@ -139,6 +139,27 @@ describe.skipIf(!DATABASE || !REDIS)('three server processes on PostgreSQL and R
     expect(after[0]).not.toContain(eve.s.sessionId);
   });
 
+  it('follows channels joined later on another process in a subscription without channelId', async () => {
+    const room = uniqueName('room');
+    const ada = await member(a, room);
+    const zoe = await b.signIn();
+    const zoeWs = b.ws(zoe);
+    await connected(zoeWs);
+    const all = subscribe(zoeWs, Q.onMessage, {});
+    await b.subscriptions(1);
+    // Zoe joins over HTTP on C; her subscription on B picks the channel up from the session topic.
+    await joinRoom(c, zoe, room);
+    const first = await send(a, ada.s, ada.channelId, { n: 1 });
+    expect((await all.next()).id).toBe(first.messageId);
+    await c.gql(Q.leave, { c: ada.channelId }, zoe.token);
+    await send(a, ada.s, ada.channelId, { n: 2 });
+    const other = await member(a, uniqueName('room'));
+    await joinRoom(a, zoe, other.channelId.slice('room:'.length));
+    const marker = await send(a, other.s, other.channelId, { marker: true });
+    // Nothing from the channel she left: the next event is the marker from the one she joined.
+    expect((await all.next()).id).toBe(marker.messageId);
+  });
+
   it('resumes with `after` on another process under a steady stream of sends, with no gap and no duplicate', async () => {
     const room = uniqueName('room');
     const ada = await member(a, room);
