@@ -18,6 +18,8 @@ export interface App {
   stop(): Promise<void>;
   deps: Deps;
   url: string;
+  /** Counters for tests and metrics. */
+  stats(): { slowConsumersClosed: number };
 }
 
 export interface AppOptions {
@@ -43,8 +45,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // Yoga reports client errors here too; real failures are logged by maskError.
       error: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
     },
-    context: async ({ request, wsViewer }) => ({
+    context: async ({ request, wsViewer, wsOutbox }) => ({
       deps,
+      outbox: wsOutbox ?? null,
       // Over WebSocket the viewer was settled at connection init.
       viewer: wsViewer ?? (await deps.tokens.verify(bearerToken(request?.headers.get('authorization')) ?? '')),
     }),
@@ -75,6 +78,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     get url() {
       return url;
     },
+    stats: () => ({ slowConsumersClosed: ws.slowClosed }),
     start(port = config.PORT, host = config.HOST) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -113,7 +117,8 @@ async function health(deps: Deps, res: ServerResponse) {
   const pubsub = deps.pubsub.healthy();
   const status = !database ? 'unavailable' : pubsub ? 'ok' : 'degraded';
   res.writeHead(database ? 200 : 503, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ status, database, pubsub }));
+  // subscriptions: live subscription feeds in this process (multi-process tests wait on it).
+  res.end(JSON.stringify({ status, database, pubsub, subscriptions: deps.feeds.count() }));
 }
 
 const GRAPHIQL_QUERY = `# Welcome to Parley. Sign in, then put the token in the Headers tab:

@@ -17,6 +17,11 @@ const schema = z.object({
   MAX_MESSAGE_BYTES: int(2).default(4096),
   SUBSCRIPTION_QUEUE_LIMIT: int(1).default(1000),
   SHUTDOWN_GRACE_MS: int(0).default(10_000),
+  REDIS_PREFIX: z.string().min(1).default('parley:'),
+  NODE_HEARTBEAT_MS: int(100).default(2_000),
+  NODE_EXPIRY_MS: int(200).default(10_000),
+  WS_MAX_BACKLOG: int(1).default(1000),
+  WORKERS: int(1).max(256).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHIQL: bool.default(true),
 });
@@ -36,6 +41,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   const config = result.data;
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     throw new ConfigError('Invalid configuration: JWT_SECRET: required when NODE_ENV=production');
+  }
+  if (config.NODE_EXPIRY_MS <= config.NODE_HEARTBEAT_MS) {
+    throw new ConfigError('Invalid configuration: NODE_EXPIRY_MS: must be greater than NODE_HEARTBEAT_MS');
   }
   return config;
 }

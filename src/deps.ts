@@ -3,13 +3,20 @@ import { openDatabase, type Database, type PrismaClient } from './db/index.js';
 import { KeyedMutex } from './lib/keyed-mutex.js';
 import type { Logger } from './lib/logger.js';
 import { loadSecret } from './lib/secret.js';
+import { headSeq, storedAfter } from './modules/messages/history.service.js';
 import { createTokens, type Tokens } from './modules/users/tokens.js';
 import type { PubSub } from './pubsub/index.js';
 import { createMemoryPubSub } from './pubsub/memory.js';
+import { createRedisPubSub } from './pubsub/redis.js';
+import { connectRedis, type RedisClients } from './pubsub/redis-clients.js';
+import { createClusterLiveness } from './realtime/cluster-liveness.js';
 import { FeedRegistry } from './realtime/feed.js';
 import { createLocalLiveness, type Liveness } from './realtime/liveness.js';
+import { OrderedPubSub, type MessageStore } from './realtime/ordered.js';
 import { PresenceService } from './realtime/presence.js';
+import { createRedisTracker } from './realtime/redis-tracker.js';
 import { createMemoryTracker, type Tracker } from './realtime/tracker.js';
+import type { ChatMessage } from './realtime/types.js';
 
 /** Everything services use. Built once per app; services receive it as their first argument. */
 export interface Deps {
@@ -25,18 +32,61 @@ export interface Deps {
   /** Serializes writes per channel so that events leave in the order they were stored. */
   channelLock: KeyedMutex;
   feeds: FeedRegistry;
+  /** Set when clustered (REDIS_URL): the Redis connections, closed last. */
+  redis: RedisClients | null;
 }
 
+/**
+ * Without REDIS_URL: one process, everything in memory. With it: pub/sub,
+ * presence and liveness in Redis, shared by every process.
+ */
 export async function createDeps(config: Config, log: Logger): Promise<Deps> {
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log });
-  const pubsub = createMemoryPubSub(log);
-  const tracker = createMemoryTracker();
-  const presence = new PresenceService(tracker, pubsub);
-  const liveness = createLocalLiveness(config.PRESENCE_GRACE_MS, (sessionId) => {
-    presence.leaveSession(sessionId).catch((err) => log.error({ err, sessionId }, 'presence expiry failed'));
-  });
+  const store: MessageStore = {
+    head: (channelId) => headSeq(db, channelId),
+    async between(channelId, after, before) {
+      const out: ChatMessage[] = [];
+      for await (const m of storedAfter(db, channelId, after, before)) out.push(m);
+      return out;
+    },
+  };
   const tokens = createTokens(loadSecret(config.JWT_SECRET, config.DATA_DIR), config.TOKEN_TTL_SECONDS);
-  return { config, log, db, prisma: db.prisma, pubsub, tracker, presence, liveness, tokens, channelLock: new KeyedMutex(), feeds: new FeedRegistry() };
+  const base = { config, log, db, prisma: db.prisma, tokens, channelLock: new KeyedMutex(), feeds: new FeedRegistry() };
+  let presence: PresenceService | null = null;
+  const expire = (sessionId: string) => {
+    presence?.leaveSession(sessionId).catch((err) => log.error({ err, sessionId }, 'presence expiry failed'));
+  };
+
+  if (!config.REDIS_URL) {
+    const pubsub = new OrderedPubSub(createMemoryPubSub(log), store, log);
+    const tracker = createMemoryTracker();
+    presence = new PresenceService(tracker, pubsub);
+    const liveness = createLocalLiveness(config.PRESENCE_GRACE_MS, expire);
+    return { ...base, pubsub, tracker, presence, liveness, redis: null };
+  }
+
+  const redis = await connectRedis(config.REDIS_URL, config.REDIS_PREFIX, log).catch(async (e) => {
+    await db.close();
+    throw e;
+  });
+  const pubsub = new OrderedPubSub(createRedisPubSub(redis, log), store, log);
+  const tracker = await createRedisTracker(redis, log);
+  presence = new PresenceService(tracker, pubsub);
+  const liveness = createClusterLiveness(
+    redis,
+    { graceMs: config.PRESENCE_GRACE_MS, heartbeatMs: config.NODE_HEARTBEAT_MS, expiryMs: config.NODE_EXPIRY_MS, onExpire: expire },
+    log,
+  );
+  await liveness.start();
+  redis.onResume(() => {
+    pubsub.catchUp();
+    liveness.resync();
+    tracker
+      .restore()
+      .then((sessions) => sessions.forEach((s) => liveness.touch(s)))
+      .catch((err) => log.warn({ err }, 'could not restore presences after the outage'));
+  });
+  return { ...base, pubsub, tracker, presence, liveness, redis };
 }
 
 /** Closes in dependency order: realtime first, then pub/sub, then the database. */
@@ -45,5 +95,6 @@ export async function closeDeps(deps: Deps): Promise<void> {
   await deps.liveness.close();
   await deps.tracker.close();
   await deps.pubsub.close();
+  await deps.redis?.close();
   await deps.db.close();
 }

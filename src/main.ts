@@ -1,7 +1,9 @@
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { buildApp } from './app.js';
 import { ConfigError, parseConfig } from './config.js';
 import { createLogger } from './lib/logger.js';
+import { runPrimary, workersRefusal } from './workers.js';
 
 // A local .env is a convenience for development; real deployments set the environment.
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -16,26 +18,35 @@ try {
 }
 
 const log = createLogger(config.LOG_LEVEL);
-const app = await buildApp(config, { log }).catch((err) => {
-  log.fatal({ err }, `cannot start: ${err instanceof Error ? err.message : String(err)}`);
+const refusal = workersRefusal(config);
+if (refusal) {
+  console.error(refusal);
   process.exit(1);
-});
-await app.start();
-
-let signals = 0;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (++signals > 1) {
-      log.warn('second signal: exiting now');
-      process.exit(1);
-    }
-    log.info({ signal }, 'shutting down');
-    app.stop().then(
-      () => process.exit(0),
-      (err) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+}
+if (config.WORKERS > 1 && cluster.isPrimary) {
+  runPrimary(config, log);
+} else {
+  const app = await buildApp(config, { log }).catch((err) => {
+    log.fatal({ err }, `cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
   });
+  await app.start();
+
+  let signals = 0;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (++signals > 1) {
+        log.warn('second signal: exiting now');
+        process.exit(1);
+      }
+      log.info({ signal }, 'shutting down');
+      app.stop().then(
+        () => process.exit(0),
+        (err) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
 }

@@ -44,7 +44,7 @@ describe('the embedded database', () => {
     const first = await spawnServer({ DATA_DIR: dir });
     started.push(first);
     const health = await fetch(`http://127.0.0.1:${first.port}/health`).then((r) => r.json());
-    expect(health).toEqual({ status: 'ok', database: true, pubsub: true });
+    expect(health).toEqual({ status: 'ok', database: true, pubsub: true, subscriptions: 0 });
 
     const second = await spawnServer({ DATA_DIR: dir }, { waitHealthy: false });
     started.push(second);
@@ -127,7 +127,7 @@ describe.each(backends())('HTTP surface ($name)', (backend) => {
       expect(html).not.toMatch(/<script[^>]+src="https?:|<link[^>]+href="https?:/);
       const health = await fetch(server.url.replace('/graphql', '/health'));
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ status: 'ok', database: true, pubsub: true });
+      expect(await health.json()).toEqual({ status: 'ok', database: true, pubsub: true, subscriptions: 0 });
       const ada = await server.signIn();
       const get = await fetch(`${server.url}?query=${encodeURIComponent('{ me { username } }')}`, { headers: { authorization: `Bearer ${ada.token}`, accept: 'application/json' } });
       expect(await get.json()).toEqual({ data: { me: { username: ada.username } } });

@@ -1,3 +1,9 @@
+/** A budget shared by several queues (one connection's subscriptions). */
+export interface SharedBudget {
+  take(): boolean;
+  give(n?: number): void;
+}
+
 /**
  * A bounded async queue that is also an AsyncIterableIterator, the shape
  * GraphQL subscriptions consume. When a consumer falls `limit` items behind,
@@ -14,6 +20,7 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   constructor(
     private readonly limit: number,
     private readonly overflowError: () => Error,
+    private readonly shared: SharedBudget | null = null,
   ) {}
 
   /** Runs once, when the queue ends for any reason. */
@@ -30,7 +37,7 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
       resolve({ value: item, done: false });
       return;
     }
-    if (this.items.length >= this.limit) {
+    if (this.items.length >= this.limit || (this.shared && !this.shared.take())) {
       this.fail(this.overflowError());
       return;
     }
@@ -41,7 +48,7 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   fail(error: unknown): void {
     if (this.done) return;
     this.error = error;
-    this.items = [];
+    this.drop();
     this.finish();
     if (this.failWaiting) {
       const reject = this.failWaiting;
@@ -60,6 +67,11 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
     }
   }
 
+  private drop(): void {
+    this.shared?.give(this.items.length);
+    this.items = [];
+  }
+
   private finish(): void {
     this.done = true;
     for (const fn of this.cleanups.splice(0)) fn();
@@ -67,7 +79,10 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
 
   next(): Promise<IteratorResult<T>> {
     const item = this.items.shift();
-    if (item !== undefined) return Promise.resolve({ value: item, done: false });
+    if (item !== undefined) {
+      this.shared?.give();
+      return Promise.resolve({ value: item, done: false });
+    }
     if (this.error) {
       const e = this.error;
       this.error = null;
@@ -81,7 +96,7 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   }
 
   return(): Promise<IteratorResult<T>> {
-    this.items = [];
+    this.drop();
     this.end();
     return Promise.resolve({ value: undefined, done: true });
   }

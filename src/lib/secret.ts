@@ -18,6 +18,12 @@ export function loadSecret(configured: string | undefined, dataDir: string): str
   }
   mkdirSync(dir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');
-  writeFileSync(path, secret, { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(path, secret, { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    // Another worker of this machine wrote it first: use theirs.
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(path, 'utf8').trim();
+    throw e;
+  }
   return secret;
 }

@@ -1,5 +1,5 @@
 import { AppError, forbidden } from '../lib/errors.js';
-import { BoundedQueue } from '../lib/queue.js';
+import { BoundedQueue, type SharedBudget } from '../lib/queue.js';
 import type { Logger } from '../lib/logger.js';
 import type { PubSub, Unsubscribe } from '../pubsub/index.js';
 import type { Liveness } from './liveness.js';
@@ -52,11 +52,14 @@ export async function openFeed<T>(
   viewer: FeedViewer,
   channelId: string | null,
   select: Select<T>,
+  /** The connection's outgoing budget, shared by its subscriptions (WebSocket). */
+  budget: SharedBudget | null = null,
 ): Promise<BoundedQueue<T>> {
   const { sessionId } = viewer;
   const queue = new BoundedQueue<T>(
     deps.queueLimit,
     () => new AppError('RATE_LIMITED', `Subscription ended: the client fell more than ${deps.queueLimit} events behind.`),
+    budget,
   );
   const joined = new Set<string>();
   const listeners = new Map<string, Promise<Unsubscribe>>();

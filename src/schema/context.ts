@@ -1,16 +1,21 @@
 import type { Deps } from '../deps.js';
+import type { SharedBudget } from '../lib/queue.js';
 import { unauthenticated } from '../lib/errors.js';
 import type { Viewer } from '../modules/users/tokens.js';
 
 /** What the transport hands yoga: over WebSocket, the viewer settled at connection init. */
 export interface ServerContext {
   wsViewer?: Viewer;
+  /** Over WebSocket: the connection's outgoing budget. */
+  wsOutbox?: SharedBudget;
 }
 
 export interface Context {
   deps: Deps;
   /** Null when the request carried no valid token. */
   viewer: Viewer | null;
+  /** The connection's outgoing budget (WebSocket); null over HTTP/SSE, where each subscription has its own limit. */
+  outbox: SharedBudget | null;
 }
 
 /** The signed-in viewer, or UNAUTHENTICATED. */

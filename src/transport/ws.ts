@@ -7,11 +7,16 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import type { Deps } from '../deps.js';
 import { bearerToken, type Viewer } from '../modules/users/tokens.js';
 import type { Context, ServerContext } from '../schema/context.js';
+import { Outbox, SLOW_CONSUMER_CLOSE_CODE } from '../realtime/outbox.js';
 
 type Extra = {
   viewer?: Viewer;
   release?: () => void;
+  outbox?: Outbox;
 };
+
+/** After closing a slow consumer, how long its close handshake may take before the socket is dropped. */
+const SLOW_CLOSE_TIMEOUT_MS = 5000;
 
 type Enveloped = ReturnType<YogaServerInstance<ServerContext, Context>['getEnveloped']>;
 
@@ -22,6 +27,7 @@ type Enveloped = ReturnType<YogaServerInstance<ServerContext, Context>['getEnvel
  */
 export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerContext, Context>, deps: Deps) {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  let slowClosed = 0;
   const disposable = useServer<Record<string, unknown>, Extra>(
     {
       execute: (args) => (args.rootValue as Enveloped).execute(args as ExecutionArgs),
@@ -31,11 +37,19 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         if (!viewer) return false;
         ctx.extra.viewer = viewer;
         ctx.extra.release = deps.liveness.open(viewer.sessionId);
+        const socket = ctx.extra.socket;
+        ctx.extra.outbox = new Outbox(deps.config.WS_MAX_BACKLOG, () => {
+          slowClosed++;
+          deps.log.warn({ sessionId: viewer.sessionId, backlog: deps.config.WS_MAX_BACKLOG }, 'closing a slow consumer');
+          socket.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer: too many undelivered events');
+          // A client that reads nothing never answers the close; free the socket anyway.
+          setTimeout(() => socket.terminate(), SLOW_CLOSE_TIMEOUT_MS).unref();
+        });
         return true;
       },
       onClose: (ctx) => ctx.extra.release?.(),
       onSubscribe: async (ctx, _id, params) => {
-        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params, wsViewer: ctx.extra.viewer });
+        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params, wsViewer: ctx.extra.viewer, wsOutbox: ctx.extra.outbox });
         let document;
         try {
           document = enveloped.parse(params.query);
@@ -57,6 +71,10 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
     wss,
   );
   return {
+    /** Connections closed for not reading (a counter for tests and metrics). */
+    get slowClosed() {
+      return slowClosed;
+    },
     /** Closes every socket with 1001 (going away) and stops accepting new ones. */
     async close() {
       for (const socket of wss.clients as Set<WebSocket>) socket.close(1001, 'Server shutting down');

@@ -50,6 +50,8 @@ export type ChannelMessage = {
   code: Scalars['Int']['output'];
   content: Scalars['JSONObject']['output'];
   createTime: Scalars['DateTime']['output'];
+  /** This message's position in history, for new stored messages (null for updates, removes and messages never stored). Pass the last one received as `after` to resume with nothing lost. */
+  cursor: Maybe<Scalars['String']['output']>;
   /** GROUP only. */
   groupId: Maybe<Scalars['ID']['output']>;
   /** The message id. */

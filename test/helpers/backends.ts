@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Config } from '../../src/config.js';
 
 export interface Backend {
-  name: 'pglite' | 'postgres';
+  name: 'pglite' | 'postgres' | 'postgres+redis';
   /** Configuration for a fresh, empty database; `drop` removes it. */
   create(): Promise<{ config: Partial<Config>; drop(): Promise<void> }>;
 }
@@ -13,33 +14,75 @@ const pglite: Backend = {
   create: async () => ({ config: { DATA_DIR: 'memory://' }, drop: async () => {} }),
 };
 
+/** A fresh, empty database on the server `url` names; `drop` removes it. */
+export async function freshDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `parley_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const dbUrl = new URL(url);
+  dbUrl.pathname = `/${name}`;
+  return {
+    url: dbUrl.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
 /** A database of its own per app on the server TEST_DATABASE_URL names. */
 function postgres(url: string): Backend {
   return {
     name: 'postgres',
     async create() {
-      const name = `parley_test_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const dbUrl = new URL(url);
-      dbUrl.pathname = `/${name}`;
+      const db = await freshDatabase(url);
+      return { config: { DATABASE_URL: db.url, DATA_DIR: 'memory://' }, drop: db.drop };
+    },
+  };
+}
+
+/** PostgreSQL plus pub/sub and presence on Redis under a key prefix of its own. */
+function clustered(dbUrl: string, redisUrl: string): Backend {
+  const pg = postgres(dbUrl);
+  return {
+    name: 'postgres+redis',
+    async create() {
+      const db = await pg.create();
+      const prefix = `parley_test_${randomBytes(6).toString('hex')}:`;
       return {
-        config: { DATABASE_URL: dbUrl.toString(), DATA_DIR: 'memory://' },
+        config: { ...db.config, REDIS_URL: redisUrl, REDIS_PREFIX: prefix },
         async drop() {
-          const c = new pg.Client({ connectionString: url });
-          await c.connect();
-          await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await c.end();
+          await db.drop();
+          await dropRedisPrefix(redisUrl, prefix);
         },
       };
     },
   };
 }
 
-/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it). */
+/** Deletes every key under a test's prefix. */
+export async function dropRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set, and PostgreSQL with Redis when TEST_REDIS_URL is too (CI sets both). */
 export function backends(): Backend[] {
   const url = process.env.TEST_DATABASE_URL;
-  return url ? [pglite, postgres(url)] : [pglite];
+  const redisUrl = process.env.TEST_REDIS_URL;
+  if (!url) return [pglite];
+  return redisUrl ? [pglite, postgres(url), clustered(url, redisUrl)] : [pglite, postgres(url)];
 }

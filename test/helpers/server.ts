@@ -11,15 +11,8 @@ export interface GqlResult<T = any> {
   errors?: { message: string; extensions?: { code?: string; [k: string]: unknown }; path?: string[] }[];
 }
 
-export interface TestServer {
+export interface TestServer extends Endpoint {
   app: App;
-  url: string;
-  wsUrl: string;
-  /** Runs an operation over HTTP. */
-  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
-  signIn(username?: string): Promise<Session>;
-  /** A graphql-ws client (no retries) authenticated as the session; closed by stop(). */
-  ws(session: Session | null, params?: Record<string, unknown>): Client;
   stop(): Promise<void>;
 }
 
@@ -37,16 +30,21 @@ export function uniqueName(prefix = 'u') {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}_${++counter}`;
 }
 
-export async function startServer(backend: Backend, overrides: Partial<Config> = {}): Promise<TestServer> {
-  const db = await backend.create();
-  const config = makeConfig({ LOG_LEVEL: 'silent', PRESENCE_GRACE_MS: 10_000, ...db.config, ...overrides });
-  const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
-  await app.start(0, '127.0.0.1');
-  const url = app.url;
+/** What tests talk to: an HTTP endpoint and its WebSocket, in this process or another. */
+export interface Endpoint {
+  url: string;
+  wsUrl: string;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
+  signIn(username?: string): Promise<Session>;
+  /** A graphql-ws client (no retries) authenticated as the session; closed by closeClients(). */
+  ws(session: Session | null, params?: Record<string, unknown>): Client;
+  closeClients(): Promise<void>;
+}
+
+export function endpoint(url: string): Endpoint {
   const wsUrl = url.replace(/^http/, 'ws');
   const clients: Client[] = [];
-
-  const gql: TestServer['gql'] = async (query, variables, token) => {
+  const gql: Endpoint['gql'] = async (query, variables, token) => {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -54,9 +52,7 @@ export async function startServer(backend: Backend, overrides: Partial<Config> =
     });
     return (await res.json()) as GqlResult;
   };
-
   return {
-    app,
     url,
     wsUrl,
     gql,
@@ -82,8 +78,23 @@ export async function startServer(backend: Backend, overrides: Partial<Config> =
       clients.push(client);
       return client;
     },
+    async closeClients() {
+      await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    },
+  };
+}
+
+export async function startServer(backend: Backend, overrides: Partial<Config> = {}): Promise<TestServer> {
+  const db = await backend.create();
+  const config = makeConfig({ LOG_LEVEL: 'silent', PRESENCE_GRACE_MS: 10_000, ...db.config, ...overrides });
+  const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  await app.start(0, '127.0.0.1');
+  const ep = endpoint(app.url);
+  return {
+    ...ep,
+    app,
     async stop() {
-      await Promise.all(clients.map((c) => c.dispose()));
+      await ep.closeClients();
       await app.stop();
       await db.drop();
     },
@@ -119,7 +130,7 @@ export const Q = {
   presences: `query($c: ID!) { channelPresences(channelId: $c) { userId sessionId username persistence } }`,
   onMessage: `subscription($c: ID, $after: String) {
     channelMessage(channelId: $c, after: $after) {
-      id channelId code senderId username content persistent createTime updateTime roomName
+      id channelId code senderId username content persistent createTime updateTime roomName cursor
     }
   }`,
   onPresence: `subscription($c: ID) {
@@ -128,13 +139,13 @@ export const Q = {
 };
 
 /** Joins a room and returns its channel id. */
-export async function joinRoom(server: TestServer, s: Session, room: string, opts: { persistence?: boolean; hidden?: boolean } = {}) {
+export async function joinRoom(server: Pick<Endpoint, 'gql'>, s: Session, room: string, opts: { persistence?: boolean; hidden?: boolean } = {}) {
   const r = await server.gql(Q.join, { t: room, type: 'ROOM', p: opts.persistence ?? true, h: opts.hidden ?? false }, s.token);
   if (!r.data) throw new Error(`join failed: ${JSON.stringify(r.errors)}`);
   return r.data.joinChat.id as string;
 }
 
-export async function send(server: TestServer, s: Session, channelId: string, content: Record<string, unknown>) {
+export async function send(server: Pick<Endpoint, 'gql'>, s: Session, channelId: string, content: Record<string, unknown>) {
   const r = await server.gql(Q.send, { c: channelId, content }, s.token);
   if (!r.data) throw new Error(`send failed: ${JSON.stringify(r.errors)}`);
   return r.data.sendMessage;

@@ -68,7 +68,7 @@ builder.subscriptionField('channelPresence', (t) =>
     type: ChannelPresenceEvent,
     description: 'Joins and leaves in one joined channel, or (without channelId) in every channel this session joins.',
     args: { channelId: t.arg.id() },
-    subscribe: (_, a, ctx) => presenceFeed(ctx.deps, viewerOf(ctx), { channelId: a.channelId ?? null }),
+    subscribe: (_, a, ctx) => presenceFeed(ctx.deps, viewerOf(ctx), { channelId: a.channelId ?? null }, ctx.outbox),
     resolve: (change) => ({ ...change, ...channelFieldsOf(change.channelId) }),
   }),
 );

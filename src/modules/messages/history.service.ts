@@ -51,17 +51,28 @@ export async function channelMessages(
 
 /** The position just past the newest message a channel ever had. */
 async function headCursor(deps: Deps, channelId: string): Promise<string> {
-  const channel = await deps.prisma.channel.findUnique({ where: { id: channelId }, select: { lastSeq: true } });
-  return encodeCursor(channelId, channel?.lastSeq ?? 0n);
+  return encodeCursor(channelId, await headSeq(deps, channelId));
 }
 
-/** Stored messages after a sequence number, oldest first, in pages; used to replay before going live. */
-export async function* storedAfter(deps: Deps, channelId: string, after: bigint): AsyncGenerator<ChatMessage> {
+/** Stored messages after a sequence number (and before another, if given), oldest first, in pages; used to replay before going live. */
+export async function* storedAfter(
+  deps: Pick<Deps, 'prisma'>,
+  channelId: string,
+  after: bigint,
+  before: bigint | null = null,
+): AsyncGenerator<ChatMessage> {
   let from = after;
   for (;;) {
-    const rows = await deps.prisma.message.findMany({ where: { channelId, seq: { gt: from } }, orderBy: { seq: 'asc' }, take: MAX_PAGE });
+    const seq = before === null ? { gt: from } : { gt: from, lt: before };
+    const rows = await deps.prisma.message.findMany({ where: { channelId, seq }, orderBy: { seq: 'asc' }, take: MAX_PAGE });
     for (const r of rows) yield fromRow(r);
     if (rows.length < MAX_PAGE) return;
     from = rows.at(-1)!.seq;
   }
+}
+
+/** The sequence of a channel's newest stored message (0 when none). */
+export async function headSeq(deps: Pick<Deps, 'prisma'>, channelId: string): Promise<bigint> {
+  const channel = await deps.prisma.channel.findUnique({ where: { id: channelId }, select: { lastSeq: true } });
+  return channel?.lastSeq ?? 0n;
 }

@@ -1,7 +1,8 @@
 import { builder } from '../../schema/builder.js';
 import { channelFields } from '../../schema/channel-fields.js';
 import { viewerOf } from '../../schema/context.js';
-import type { ChatMessage } from '../../realtime/types.js';
+import { MessageCode, type ChatMessage } from '../../realtime/types.js';
+import { encodeCursor } from './cursor.js';
 import { channelMessages, MAX_PAGE } from './history.service.js';
 import type { MessageAck } from './message-shape.js';
 import { sendMessage } from './messages.service.js';
@@ -18,6 +19,12 @@ export const ChannelMessageRef = builder.objectRef<ChatMessage>('ChannelMessage'
     createTime: t.expose('createTime', { type: 'DateTime' }),
     updateTime: t.expose('updateTime', { type: 'DateTime' }),
     persistent: t.exposeBoolean('persistent', { description: 'Whether the message is kept in history.' }),
+    cursor: t.string({
+      nullable: true,
+      description:
+        'This message\'s position in history, for new stored messages (null for updates, removes and messages never stored). Pass the last one received as `after` to resume with nothing lost.',
+      resolve: (m) => (m.seq !== null && m.code !== MessageCode.UPDATE && m.code !== MessageCode.REMOVE ? encodeCursor(m.channelId, m.seq) : null),
+    }),
     ...channelFields(t),
   }),
 });
@@ -82,7 +89,7 @@ builder.subscriptionField('channelMessage', (t) =>
     type: ChannelMessageRef,
     description: 'Messages of one joined channel, or (without channelId) of every channel this session joins. With after: stored messages after that cursor first, then live.',
     args: { channelId: t.arg.id(), after: t.arg.string() },
-    subscribe: (_, a, ctx) => messageFeed(ctx.deps, viewerOf(ctx), { channelId: a.channelId ?? null, after: a.after ?? null }),
+    subscribe: (_, a, ctx) => messageFeed(ctx.deps, viewerOf(ctx), { channelId: a.channelId ?? null, after: a.after ?? null }, ctx.outbox),
     resolve: (m) => m,
   }),
 );

@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import type { SharedBudget } from '../../lib/queue.js';
 import { openFeed } from '../../realtime/feed.js';
 import { visibleChange } from '../../realtime/presence.js';
 import { MessageCode, type ChatMessage, type PresenceChange } from '../../realtime/types.js';
@@ -21,6 +22,7 @@ export async function messageFeed(
   deps: Deps,
   viewer: Viewer,
   input: { channelId: string | null; after: string | null },
+  budget: SharedBudget | null = null,
 ): Promise<AsyncIterableIterator<ChatMessage>> {
   let channelId = input.channelId;
   if (channelId !== null) channelFromId(channelId);
@@ -34,14 +36,35 @@ export async function messageFeed(
   const fromBlocked = (m: ChatMessage) => m.code <= MessageCode.REMOVE && blocks.has(m.senderId);
   let live;
   try {
-    live = await openFeed(feedDeps(deps), viewer, channelId, (e) => (e.type === 'message' && !fromBlocked(e.message) ? e.message : null));
+    live = await openFeed(feedDeps(deps), viewer, channelId, (e) => (e.type === 'message' && !fromBlocked(e.message) ? e.message : null), budget);
   } catch (e) {
     blocks.close();
     throw e;
   }
   live.onEnd(blocks.close);
   if (after === null || channelId === null) return live;
-  return replayThenLive(deps, channelId, after, live);
+  return endable(replayThenLive(deps, channelId, after, live), live);
+}
+
+/**
+ * An async generator's return() waits until it next yields, and a quiet
+ * channel may never yield again: ending the live feed first releases it.
+ */
+function endable<T>(gen: AsyncGenerator<T>, live: AsyncIterableIterator<T>): AsyncIterableIterator<T> {
+  return {
+    next: () => gen.next(),
+    async return() {
+      await live.return?.();
+      return gen.return(undefined);
+    },
+    async throw(e: unknown) {
+      await live.return?.();
+      return gen.throw(e);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 async function* replayThenLive(deps: Deps, channelId: string, after: bigint, live: AsyncIterableIterator<ChatMessage>) {
@@ -66,9 +89,11 @@ export async function presenceFeed(
   deps: Deps,
   viewer: Viewer,
   input: { channelId: string | null },
+  budget: SharedBudget | null = null,
 ): Promise<AsyncIterableIterator<PresenceChange>> {
   if (input.channelId !== null) channelFromId(input.channelId);
   return openFeed(feedDeps(deps), viewer, input.channelId, (e) =>
     e.type === 'presence' ? visibleChange(e.change, viewer.sessionId) : null,
+    budget,
   );
 }

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { SLOW_CONSUMER_CLOSE_CODE } from '../src/realtime/outbox.js';
+import { backends } from './helpers/backends.js';
+import { feedsLive, joinRoom, Q, send, startServer, subscribe, uniqueName, until, type Session, type TestServer } from './helpers/server.js';
+
+/** A graphql-transport-ws client on a raw socket, so the test can stop reading from it. */
+async function rawSubscriber(server: TestServer, session: Session, channelId: string) {
+  const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  let received = 0;
+  socket.on('message', (data) => {
+    const msg = JSON.parse(String(data));
+    if (msg.type === 'connection_ack') {
+      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: Q.onMessage, variables: { c: channelId } } }));
+    } else if (msg.type === 'next') received++;
+  });
+  socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${session.token}` } })));
+  await feedsLive(server, session, 1);
+  const tcp = (socket as unknown as { _socket: import('node:net').Socket })._socket;
+  return {
+    stopReading: () => tcp.pause(),
+    resumeReading: () => tcp.resume(),
+    closed,
+    received: () => received,
+  };
+}
+
+// One backend is enough: the messages are not stored (persistence: false), so the database is not involved.
+describe('slow consumers', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(backends()[0]!, { WS_MAX_BACKLOG: 20, MAX_MESSAGE_BYTES: 64 * 1024 });
+  });
+  afterAll(() => server?.stop());
+
+  it('closes a client that stops reading with the documented code, while others keep receiving', async () => {
+    const [ada, slow, normal] = [await server.signIn(), await server.signIn(), await server.signIn()];
+    const name = uniqueName('room');
+    const room = await joinRoom(server, ada, name, { persistence: false });
+    await joinRoom(server, slow, name);
+    await joinRoom(server, normal, name);
+    const slowClient = await rawSubscriber(server, slow, room);
+    const sub = subscribe(server.ws(normal), Q.onMessage, { c: room });
+    await feedsLive(server, normal, 1);
+    slowClient.stopReading();
+
+    // ~60 KB per message: the socket buffers fill, then the slow client's queue, then the budget runs out.
+    const filler = 'x'.repeat(60 * 1024);
+    let sent = 0;
+    while (server.app.stats().slowConsumersClosed === 0) {
+      if (sent >= 3000) throw new Error('the slow consumer was never closed');
+      await Promise.all(Array.from({ length: 10 }, (_, i) => send(server, ada, room, { i: sent + i, filler })));
+      sent += 10;
+    }
+    // Its subscription is gone at once (its queue released), long before the socket's close completes.
+    await until(() => server.app.deps.feeds.count(slow.sessionId) === 0, 5000, 'the slow feed to end');
+
+    const seen = new Set<number>();
+    for (let i = 0; i < sent; i++) seen.add((await sub.next(10_000)).content.i);
+    expect(seen.size).toBe(sent);
+    sub.close();
+
+    slowClient.resumeReading();
+    expect(await slowClient.closed).toBe(SLOW_CONSUMER_CLOSE_CODE);
+    // It got what the socket buffers held, not the whole stream.
+    expect(slowClient.received()).toBeLessThan(sent);
+  });
+});
