@@ -1,8 +1,10 @@
 import type { Config } from './config.js';
 import { openDatabase, type Database, type PrismaClient } from './db/index.js';
+import { HookRegistry } from './hooks/registry.js';
 import { KeyedMutex } from './lib/keyed-mutex.js';
 import type { Logger } from './lib/logger.js';
 import { loadSecret } from './lib/secret.js';
+import { createRateLimits, type RateLimits } from './limits/rate-limits.js';
 import { createTokens, type Tokens } from './modules/users/tokens.js';
 import type { PubSub } from './pubsub/index.js';
 import { createMemoryPubSub } from './pubsub/memory.js';
@@ -25,9 +27,12 @@ export interface Deps {
   /** Serializes writes per channel so that events leave in the order they were stored. */
   channelLock: KeyedMutex;
   feeds: FeedRegistry;
+  /** Operator hooks around chat operations (src/hooks). */
+  hooks: HookRegistry;
+  rateLimits: RateLimits;
 }
 
-export async function createDeps(config: Config, log: Logger): Promise<Deps> {
+export async function createDeps(config: Config, log: Logger, hooks = new HookRegistry([], log)): Promise<Deps> {
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log });
   const pubsub = createMemoryPubSub(log);
   const tracker = createMemoryTracker();
@@ -36,12 +41,15 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     presence.leaveSession(sessionId).catch((err) => log.error({ err, sessionId }, 'presence expiry failed'));
   });
   const tokens = createTokens(loadSecret(config.JWT_SECRET, config.DATA_DIR), config.TOKEN_TTL_SECONDS);
-  return { config, log, db, prisma: db.prisma, pubsub, tracker, presence, liveness, tokens, channelLock: new KeyedMutex(), feeds: new FeedRegistry() };
+  const rateLimits = createRateLimits(config, log);
+  return { config, log, db, prisma: db.prisma, pubsub, tracker, presence, liveness, tokens, channelLock: new KeyedMutex(), feeds: new FeedRegistry(), hooks, rateLimits };
 }
 
 /** Closes in dependency order: realtime first, then pub/sub, then the database. */
 export async function closeDeps(deps: Deps): Promise<void> {
   await deps.channelLock.idle();
+  await deps.hooks.idle();
+  await deps.rateLimits.close();
   await deps.liveness.close();
   await deps.tracker.close();
   await deps.pubsub.close();

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Deps } from '../deps.js';
 import { unauthenticated } from '../lib/errors.js';
 import type { Viewer } from '../modules/users/tokens.js';
@@ -5,12 +6,16 @@ import type { Viewer } from '../modules/users/tokens.js';
 /** What the transport hands yoga: over WebSocket, the viewer settled at connection init. */
 export interface ServerContext {
   wsViewer?: Viewer;
+  /** The HTTP request, or the WebSocket upgrade request. */
+  req?: IncomingMessage;
 }
 
 export interface Context {
   deps: Deps;
   /** Null when the request carried no valid token. */
   viewer: Viewer | null;
+  /** Where the request came from (see TRUST_PROXY); rate limits and hooks use it. */
+  clientAddress: string;
 }
 
 /** The signed-in viewer, or UNAUTHENTICATED. */
