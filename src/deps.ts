@@ -41,7 +41,7 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
     presence.leaveSession(sessionId).catch((err) => log.error({ err, sessionId }, 'presence expiry failed'));
   });
   const tokens = createTokens(loadSecret(config.JWT_SECRET, config.DATA_DIR), config.TOKEN_TTL_SECONDS);
-  const rateLimits = createRateLimits(config, log);
+  const rateLimits = await createRateLimits(config, log);
   return { config, log, db, prisma: db.prisma, pubsub, tracker, presence, liveness, tokens, channelLock: new KeyedMutex(), feeds: new FeedRegistry(), hooks, rateLimits };
 }
 

@@ -23,8 +23,8 @@ const WHAT: Record<RateLimitName, string> = {
  * every process shares them. When Redis cannot answer, each process falls
  * back to its own in-memory counters rather than refusing everyone.
  */
-export function createRateLimits(config: Config, log: Logger): RateLimits {
-  const redis = config.REDIS_URL ? connect(config.REDIS_URL, log) : null;
+export async function createRateLimits(config: Config, log: Logger): Promise<RateLimits> {
+  const redis = config.REDIS_URL ? await connect(config.REDIS_URL, log) : null;
   const limits: Record<RateLimitName, RateLimit | null> = {
     send: config.RATE_LIMIT_SEND,
     join: config.RATE_LIMIT_JOIN,
@@ -63,7 +63,8 @@ export function createRateLimits(config: Config, log: Logger): RateLimits {
   };
 }
 
-function connect(url: string, log: Logger): Redis {
+/** Resolves once the first connection attempt has succeeded or failed; a Redis that is down does not stop start-up. */
+async function connect(url: string, log: Logger): Promise<Redis> {
   // No offline queue: while Redis is away, calls fail at once and the in-memory fallback answers.
   const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   let down = false;
@@ -76,5 +77,6 @@ function connect(url: string, log: Logger): Redis {
     if (down) log.info('rate limits: Redis is back');
     down = false;
   });
+  await new Promise((resolve) => redis.once('ready', resolve).once('error', resolve));
   return redis;
 }
