@@ -91,6 +91,12 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
     },
     wss,
   );
+  // graphql-ws reports socket errors with console.error; an oversized frame is the client's
+  // fault and ws has already closed the socket with 1009, so log it quietly instead.
+  wss.on('connection', (socket: WebSocket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (err) => deps.log.debug({ err }, 'websocket error'));
+  });
   return {
     /** Closes every socket with 1001 (going away) and stops accepting new ones. */
     async close() {
