@@ -104,6 +104,6 @@ export class HookRegistry {
       this.log.warn({ operation: op, code }, `before hook of ${op} rejected with unknown code ${String(code)}; using FORBIDDEN`);
       code = 'FORBIDDEN';
     }
-    throw new AppError(code, String(message || 'Refused by a server hook.'), { hook: op });
+    throw new AppError(code, String(message || 'Refused by a server hook.'));
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The public hook API: what an operator's hook module receives and returns.
- * TypeScript hook modules import these types, e.g.
- *   import type { ParleyHooks } from 'parley/hooks';
+ * TypeScript hook modules import these types from this file, e.g.
+ *   import type { ParleyHooks } from '../src/hooks/types.js';
  */
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../lib/errors.js';
