@@ -37,6 +37,8 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
       onConnect: async (ctx) => {
         const viewer = await deps.tokens.verify(bearerToken(ctx.connectionParams?.authorization) ?? '');
         if (!viewer) return false;
+        // A socket that closed while the token was checked has had its onClose already: count nothing for it.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
         const open = connections.get(viewer.userId) ?? 0;
         if (MAX_CONNECTIONS_PER_USER > 0 && open >= MAX_CONNECTIONS_PER_USER) {
           // Closing first makes graphql-ws's own close (4403) a no-op, so the client sees why.
