@@ -4,7 +4,13 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import type { Config } from './config.js';
 import { closeDeps, createDeps, type Deps } from './deps.js';
+import { loadHooksModule } from './hooks/load.js';
+import { HookRegistry } from './hooks/registry.js';
+import type { ParleyHooks } from './hooks/types.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import { withinBodyLimit } from './limits/body-limit.js';
+import { clientAddress } from './limits/client-address.js';
+import { requestLimitPlugins } from './limits/request-limits.js';
 import { bearerToken } from './modules/users/tokens.js';
 import type { Context, ServerContext } from './schema/context.js';
 import { createMaskError, errorCodesPlugin } from './schema/errors.js';
@@ -24,11 +30,16 @@ export interface App {
 
 export interface AppOptions {
   log?: Logger;
+  /** Hooks registered in code; they run before those of HOOKS_MODULE. */
+  hooks?: ParleyHooks | ParleyHooks[];
 }
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
-  const deps = await createDeps(config, log);
+  // Hooks are settled before anything is opened, so a bad module stops start-up cleanly.
+  const hookSets = [options.hooks ?? []].flat();
+  if (config.HOOKS_MODULE) hookSets.push(await loadHooksModule(config.HOOKS_MODULE, log));
+  const deps = await createDeps(config, log, new HookRegistry(hookSets, log));
 
   const yoga = createYoga<ServerContext, Context>({
     schema,
@@ -37,7 +48,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     graphiql: config.GRAPHIQL ? { title: 'Parley', defaultQuery: GRAPHIQL_QUERY } : false,
     renderGraphiQL,
     maskedErrors: { maskError: createMaskError(log) },
-    plugins: [errorCodesPlugin()],
+    plugins: [...requestLimitPlugins(config), errorCodesPlugin()],
     logging: {
       debug: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
       info: (...a) => log.info(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
@@ -45,9 +56,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // Yoga reports client errors here too; real failures are logged by maskError.
       error: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
     },
-    context: async ({ request, wsViewer, wsOutbox }) => ({
+    context: async ({ request, req, wsViewer, wsOutbox }) => ({
       deps,
       outbox: wsOutbox ?? null,
+      clientAddress: clientAddress(req, config.TRUST_PROXY),
       // Over WebSocket the viewer was settled at connection init.
       viewer: wsViewer ?? (await deps.tokens.verify(bearerToken(request?.headers.get('authorization')) ?? '')),
     }),
@@ -69,7 +81,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return;
     }
     if (req.url === '/health' || req.url?.startsWith('/health?')) return void health(deps, res);
-    void yoga.handle(req, res);
+    void withinBodyLimit(req, res, config.MAX_BODY_BYTES).then(
+      (ok) => {
+        if (ok) void yoga.handle(req, res);
+      },
+      (err) => {
+        log.debug({ err }, 'request body failed');
+        res.destroy();
+      },
+    );
   });
   const ws = attachWebSocket(server, yoga, deps);
 

@@ -3,6 +3,20 @@ import { z } from 'zod';
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number) => z.coerce.number().int().min(min);
 
+export interface RateLimit {
+  points: number;
+  seconds: number;
+}
+/** "points/seconds", e.g. 30/10 for 30 per 10 seconds; "off" (or 0) disables the limit. */
+const rate = z
+  .string()
+  .regex(/^(off|0|[1-9]\d*\/[1-9]\d*)$/, 'expected "points/seconds" such as 30/10, or "off"')
+  .transform((v): RateLimit | null => {
+    if (v === 'off' || v === '0') return null;
+    const [points, seconds] = v.split('/').map(Number) as [number, number];
+    return { points, seconds };
+  });
+
 /** Every option, its default and meaning; the README's configuration table mirrors this. */
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -23,10 +37,29 @@ const schema = z.object({
   WS_MAX_BACKLOG: int(1).default(1000),
   WORKERS: int(1).max(256).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  GRAPHIQL: bool.default(true),
+  /** Unset: on, except when NODE_ENV=production. */
+  GRAPHIQL: bool.optional(),
+
+  // Server hooks and abuse limits. For the numeric limits, 0 turns the limit off.
+  HOOKS_MODULE: z.string().min(1).optional(),
+  TRUST_PROXY: int(0).default(0),
+  RATE_LIMIT_SEND: rate.default({ points: 30, seconds: 10 }),
+  RATE_LIMIT_JOIN: rate.default({ points: 30, seconds: 10 }),
+  RATE_LIMIT_AUTH: rate.default({ points: 30, seconds: 60 }),
+  RATE_LIMIT_PREFIX: z.string().min(1).default('parley:rl:'),
+  MAX_QUERY_DEPTH: int(0).default(8),
+  MAX_QUERY_ALIASES: int(0).default(15),
+  MAX_QUERY_TOKENS: int(0).default(1000),
+  MAX_BODY_BYTES: int(0).default(64 * 1024),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: int(0).default(50),
+  MAX_CONNECTIONS_PER_USER: int(0).default(20),
+  /** Unset: on, except when NODE_ENV=production. */
+  INTROSPECTION: bool.optional(),
 });
 
-export type Config = z.infer<typeof schema>;
+type Parsed = z.infer<typeof schema>;
+/** Switches whose default depends on NODE_ENV are settled after parsing. */
+export type Config = Omit<Parsed, 'GRAPHIQL' | 'INTROSPECTION'> & { GRAPHIQL: boolean; INTROSPECTION: boolean };
 
 export class ConfigError extends Error {}
 
@@ -38,12 +71,21 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
-  const config = result.data;
-  if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
+  const production = result.data.NODE_ENV === 'production';
+  const config: Config = {
+    ...result.data,
+    GRAPHIQL: result.data.GRAPHIQL ?? !production,
+    INTROSPECTION: result.data.INTROSPECTION ?? !production,
+  };
+  if (production && !config.JWT_SECRET) {
     throw new ConfigError('Invalid configuration: JWT_SECRET: required when NODE_ENV=production');
   }
   if (config.NODE_EXPIRY_MS <= config.NODE_HEARTBEAT_MS) {
     throw new ConfigError('Invalid configuration: NODE_EXPIRY_MS: must be greater than NODE_HEARTBEAT_MS');
+  }
+  // A body limit below the content limit would make the content limit unreachable.
+  if (config.MAX_BODY_BYTES > 0 && config.MAX_BODY_BYTES <= config.MAX_MESSAGE_BYTES) {
+    throw new ConfigError('Invalid configuration: MAX_BODY_BYTES: must be larger than MAX_MESSAGE_BYTES (or 0 for no limit)');
   }
   return config;
 }

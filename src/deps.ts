@@ -1,9 +1,11 @@
 import type { Config } from './config.js';
 import { openDatabase, type Database, type PrismaClient } from './db/index.js';
+import { HookRegistry } from './hooks/registry.js';
 import { KeyedMutex } from './lib/keyed-mutex.js';
 import type { Logger } from './lib/logger.js';
 import { loadSecret } from './lib/secret.js';
 import { headSeq, storedAfter } from './modules/messages/history.service.js';
+import { createRateLimits, type RateLimits } from './limits/rate-limits.js';
 import { createTokens, type Tokens } from './modules/users/tokens.js';
 import type { PubSub } from './pubsub/index.js';
 import { createMemoryPubSub } from './pubsub/memory.js';
@@ -34,13 +36,16 @@ export interface Deps {
   feeds: FeedRegistry;
   /** Set when clustered (REDIS_URL): the Redis connections, closed last. */
   redis: RedisClients | null;
+  /** Operator hooks around chat operations (src/hooks). */
+  hooks: HookRegistry;
+  rateLimits: RateLimits;
 }
 
 /**
  * Without REDIS_URL: one process, everything in memory. With it: pub/sub,
  * presence and liveness in Redis, shared by every process.
  */
-export async function createDeps(config: Config, log: Logger): Promise<Deps> {
+export async function createDeps(config: Config, log: Logger, hooks = new HookRegistry([], log)): Promise<Deps> {
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log });
   const store: MessageStore = {
     head: (channelId) => headSeq(db, channelId),
@@ -51,7 +56,8 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     },
   };
   const tokens = createTokens(loadSecret(config.JWT_SECRET, config.DATA_DIR), config.TOKEN_TTL_SECONDS);
-  const base = { config, log, db, prisma: db.prisma, tokens, channelLock: new KeyedMutex(), feeds: new FeedRegistry() };
+  const rateLimits = await createRateLimits(config, log);
+  const base = { config, log, db, prisma: db.prisma, tokens, channelLock: new KeyedMutex(), feeds: new FeedRegistry(), hooks, rateLimits };
   let presence: PresenceService | null = null;
   const expire = (sessionId: string) => {
     presence?.leaveSession(sessionId).catch((err) => log.error({ err, sessionId }, 'presence expiry failed'));
@@ -92,6 +98,8 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
 /** Closes in dependency order: realtime first, then pub/sub, then the database. */
 export async function closeDeps(deps: Deps): Promise<void> {
   await deps.channelLock.idle();
+  await deps.hooks.idle();
+  await deps.rateLimits.close();
   await deps.liveness.close();
   await deps.tracker.close();
   await deps.pubsub.close();

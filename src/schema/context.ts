@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Deps } from '../deps.js';
 import type { SharedBudget } from '../lib/queue.js';
 import { unauthenticated } from '../lib/errors.js';
@@ -8,6 +9,8 @@ export interface ServerContext {
   wsViewer?: Viewer;
   /** Over WebSocket: the connection's outgoing budget. */
   wsOutbox?: SharedBudget;
+  /** The HTTP request, or the WebSocket upgrade request. */
+  req?: IncomingMessage;
 }
 
 export interface Context {
@@ -16,6 +19,8 @@ export interface Context {
   viewer: Viewer | null;
   /** The connection's outgoing budget (WebSocket); null over HTTP/SSE, where each subscription has its own limit. */
   outbox: SharedBudget | null;
+  /** Where the request came from (see TRUST_PROXY); rate limits and hooks use it. */
+  clientAddress: string;
 }
 
 /** The signed-in viewer, or UNAUTHENTICATED. */

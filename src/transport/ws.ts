@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
-import { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { YogaServerInstance } from 'graphql-yoga';
@@ -12,11 +12,16 @@ import { Outbox, SLOW_CONSUMER_CLOSE_CODE } from '../realtime/outbox.js';
 type Extra = {
   viewer?: Viewer;
   release?: () => void;
+  /** Ids of this connection's running subscriptions (queries and mutations are not counted). */
+  subscriptions?: Set<string>;
   outbox?: Outbox;
 };
 
 /** After closing a slow consumer, how long its close handshake may take before the socket is dropped. */
 const SLOW_CLOSE_TIMEOUT_MS = 5000;
+
+/** Close code for a user over MAX_CONNECTIONS_PER_USER: HTTP's 429 in graphql-ws's 44xx range, which its client does not retry. */
+export const TOO_MANY_CONNECTIONS = 4429;
 
 type Enveloped = ReturnType<YogaServerInstance<ServerContext, Context>['getEnveloped']>;
 
@@ -26,7 +31,10 @@ type Enveloped = ReturnType<YogaServerInstance<ServerContext, Context>['getEnvel
  * connection without a valid token is refused at init with 4403.
  */
 export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerContext, Context>, deps: Deps) {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const { MAX_BODY_BYTES, MAX_CONNECTIONS_PER_USER, MAX_SUBSCRIPTIONS_PER_CONNECTION } = deps.config;
+  // A frame over the body limit closes the socket with 1009 (message too big).
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, ...(MAX_BODY_BYTES > 0 ? { maxPayload: MAX_BODY_BYTES } : {}) });
+  const connections = new Map<string, number>();
   let slowClosed = 0;
   const disposable = useServer<Record<string, unknown>, Extra>(
     {
@@ -35,8 +43,18 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
       onConnect: async (ctx) => {
         const viewer = await deps.tokens.verify(bearerToken(ctx.connectionParams?.authorization) ?? '');
         if (!viewer) return false;
+        // A socket that closed while the token was checked has had its onClose already: count nothing for it.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
+        const open = connections.get(viewer.userId) ?? 0;
+        if (MAX_CONNECTIONS_PER_USER > 0 && open >= MAX_CONNECTIONS_PER_USER) {
+          // Closing first makes graphql-ws's own close (4403) a no-op, so the client sees why.
+          ctx.extra.socket.close(TOO_MANY_CONNECTIONS, `Too many connections: this user has ${open} open; the limit is ${MAX_CONNECTIONS_PER_USER}.`);
+          return false;
+        }
+        connections.set(viewer.userId, open + 1);
+        const releaseLiveness = deps.liveness.open(viewer.sessionId);
         ctx.extra.viewer = viewer;
-        ctx.extra.release = deps.liveness.open(viewer.sessionId);
+        ctx.extra.subscriptions = new Set();
         const socket = ctx.extra.socket;
         ctx.extra.outbox = new Outbox(deps.config.WS_MAX_BACKLOG, () => {
           slowClosed++;
@@ -45,10 +63,17 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
           // A client that reads nothing never answers the close; free the socket anyway.
           setTimeout(() => socket.terminate(), SLOW_CLOSE_TIMEOUT_MS).unref();
         });
+        ctx.extra.release = () => {
+          releaseLiveness();
+          const left = (connections.get(viewer.userId) ?? 1) - 1;
+          if (left > 0) connections.set(viewer.userId, left);
+          else connections.delete(viewer.userId);
+        };
         return true;
       },
       onClose: (ctx) => ctx.extra.release?.(),
-      onSubscribe: async (ctx, _id, params) => {
+      onComplete: (ctx, id) => void ctx.extra.subscriptions?.delete(id),
+      onSubscribe: async (ctx, id, params) => {
         const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params, wsViewer: ctx.extra.viewer, wsOutbox: ctx.extra.outbox });
         let document;
         try {
@@ -58,6 +83,18 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         }
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length) return errors;
+        if (getOperationAST(document, params.operationName)?.operation === 'subscription') {
+          const running = ctx.extra.subscriptions!;
+          if (MAX_SUBSCRIPTIONS_PER_CONNECTION > 0 && running.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+            return [
+              new GraphQLError(
+                `Too many subscriptions on this connection: the limit is ${MAX_SUBSCRIPTIONS_PER_CONNECTION}. Complete one, or follow every joined channel with one subscription without channelId.`,
+                { extensions: { code: 'RATE_LIMITED', limit: MAX_SUBSCRIPTIONS_PER_CONNECTION } },
+              ),
+            ];
+          }
+          running.add(id);
+        }
         return {
           schema: enveloped.schema,
           document,
@@ -70,6 +107,12 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
     },
     wss,
   );
+  // graphql-ws reports socket errors with console.error; an oversized frame is the client's
+  // fault and ws has already closed the socket with 1009, so log it quietly instead.
+  wss.on('connection', (socket: WebSocket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (err) => deps.log.debug({ err }, 'websocket error'));
+  });
   return {
     /** Connections closed for not reading (a counter for tests and metrics). */
     get slowClosed() {

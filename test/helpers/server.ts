@@ -1,6 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type AppOptions } from '../../src/app.js';
 import { makeConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { Backend } from './backends.js';
@@ -84,10 +84,13 @@ export function endpoint(url: string): Endpoint {
   };
 }
 
-export async function startServer(backend: Backend, overrides: Partial<Config> = {}): Promise<TestServer> {
+/** Rate limits are off unless a test sets them: suites sign in and send far faster than any person. */
+const NO_RATE_LIMITS: Partial<Config> = { RATE_LIMIT_SEND: null, RATE_LIMIT_JOIN: null, RATE_LIMIT_AUTH: null };
+
+export async function startServer(backend: Backend, overrides: Partial<Config> = {}, options: AppOptions = {}): Promise<TestServer> {
   const db = await backend.create();
-  const config = makeConfig({ LOG_LEVEL: 'silent', PRESENCE_GRACE_MS: 10_000, ...db.config, ...overrides });
-  const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const config = makeConfig({ LOG_LEVEL: 'silent', PRESENCE_GRACE_MS: 10_000, ...NO_RATE_LIMITS, ...db.config, ...overrides });
+  const app = await buildApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), ...options });
   await app.start(0, '127.0.0.1');
   const ep = endpoint(app.url);
   return {

@@ -1,3 +1,4 @@
+import { withHooks } from '../../hooks/run.js';
 import { builder } from '../../schema/builder.js';
 import { viewerOf } from '../../schema/context.js';
 import type { Presence, PresenceChange } from '../../realtime/types.js';
@@ -46,12 +47,20 @@ builder.mutationFields((t) => ({
       persistence: t.arg.boolean({ defaultValue: true, description: 'false: messages this session sends are broadcast, never stored.' }),
       hidden: t.arg.boolean({ defaultValue: false, description: 'true: this session never shows in presence lists or events.' }),
     },
-    resolve: (_, a, ctx) =>
-      joinChat(ctx.deps, viewerOf(ctx), { target: a.target, type: a.type, persistence: a.persistence ?? true, hidden: a.hidden ?? false }),
+    resolve: async (_, a, ctx) => {
+      const viewer = viewerOf(ctx);
+      await ctx.deps.rateLimits.consume('join', viewer.userId);
+      const input = { target: a.target, type: a.type, persistence: a.persistence ?? true, hidden: a.hidden ?? false };
+      return withHooks(ctx.deps, 'joinChat', { viewer, clientAddress: ctx.clientAddress }, input, (i) => joinChat(ctx.deps, viewer, i));
+    },
   }),
   leaveChat: t.boolean({
     args: { channelId: t.arg.id({ required: true }) },
-    resolve: (_, a, ctx) => leaveChat(ctx.deps, viewerOf(ctx), a.channelId),
+    resolve: (_, a, ctx) => {
+      const viewer = viewerOf(ctx);
+      const caller = { viewer, clientAddress: ctx.clientAddress };
+      return withHooks(ctx.deps, 'leaveChat', caller, { channelId: a.channelId }, (i) => leaveChat(ctx.deps, viewer, i.channelId));
+    },
   }),
 }));
 

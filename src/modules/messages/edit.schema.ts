@@ -1,5 +1,7 @@
+import { withHooks } from '../../hooks/run.js';
 import { builder } from '../../schema/builder.js';
 import { viewerOf } from '../../schema/context.js';
+import { validateContent } from './content.js';
 import { updateMessage, removeMessage } from './edit.service.js';
 import { ChannelMessageAckRef } from './messages.schema.js';
 
@@ -8,12 +10,23 @@ builder.mutationFields((t) => ({
     type: ChannelMessageAckRef,
     description: 'Replaces the content of your own message in place; broadcast with code 1.',
     args: { channelId: t.arg.id({ required: true }), messageId: t.arg.id({ required: true }), content: t.arg({ type: 'JSONObject', required: true }) },
-    resolve: (_, a, ctx) => updateMessage(ctx.deps, viewerOf(ctx), a),
+    resolve: async (_, a, ctx) => {
+      const viewer = viewerOf(ctx);
+      await ctx.deps.rateLimits.consume('send', viewer.userId);
+      // As for sendMessage: hooks see valid content, and the service checks the sanitized content again.
+      const content = validateContent(a.content, ctx.deps.config.MAX_MESSAGE_BYTES);
+      const input = { channelId: a.channelId, messageId: a.messageId, content };
+      return withHooks(ctx.deps, 'updateMessage', { viewer, clientAddress: ctx.clientAddress }, input, (i) => updateMessage(ctx.deps, viewer, i));
+    },
   }),
   removeMessage: t.field({
     type: ChannelMessageAckRef,
     description: 'Removes a message from history (yours, or any in a group you administer); broadcast with code 2.',
     args: { channelId: t.arg.id({ required: true }), messageId: t.arg.id({ required: true }) },
-    resolve: (_, a, ctx) => removeMessage(ctx.deps, viewerOf(ctx), a),
+    resolve: (_, a, ctx) => {
+      const viewer = viewerOf(ctx);
+      const input = { channelId: a.channelId, messageId: a.messageId };
+      return withHooks(ctx.deps, 'removeMessage', { viewer, clientAddress: ctx.clientAddress }, input, (i) => removeMessage(ctx.deps, viewer, i));
+    },
   }),
 }));

@@ -1,9 +1,11 @@
+import { withHooks } from '../../hooks/run.js';
 import { builder } from '../../schema/builder.js';
 import { channelFields } from '../../schema/channel-fields.js';
 import { viewerOf } from '../../schema/context.js';
 import { MessageCode, type ChatMessage } from '../../realtime/types.js';
 import { encodeCursor } from './cursor.js';
 import { channelMessages, MAX_PAGE } from './history.service.js';
+import { validateContent } from './content.js';
 import type { MessageAck } from './message-shape.js';
 import { sendMessage } from './messages.service.js';
 import { messageFeed } from './subscriptions.service.js';
@@ -66,13 +68,11 @@ builder.queryField('channelMessages', (t) =>
       after: t.arg.string({ description: 'An edge cursor, pageInfo.endCursor or cacheableCursor.' }),
       forward: t.arg.boolean({ defaultValue: false, description: 'true: oldest to newest.' }),
     },
-    resolve: (_, a, ctx) =>
-      channelMessages(ctx.deps, viewerOf(ctx), {
-        channelId: a.channelId,
-        first: a.first ?? 20,
-        after: a.after ?? null,
-        forward: a.forward ?? false,
-      }),
+    resolve: (_, a, ctx) => {
+      const viewer = viewerOf(ctx);
+      const input = { channelId: a.channelId, first: a.first ?? 20, after: a.after ?? null, forward: a.forward ?? false };
+      return withHooks(ctx.deps, 'channelMessages', { viewer, clientAddress: ctx.clientAddress }, input, (i) => channelMessages(ctx.deps, viewer, i));
+    },
   }),
 );
 
@@ -80,7 +80,14 @@ builder.mutationField('sendMessage', (t) =>
   t.field({
     type: ChannelMessageAckRef,
     args: { channelId: t.arg.id({ required: true }), content: t.arg({ type: 'JSONObject', required: true }) },
-    resolve: (_, a, ctx) => sendMessage(ctx.deps, viewerOf(ctx), a),
+    resolve: async (_, a, ctx) => {
+      const viewer = viewerOf(ctx);
+      await ctx.deps.rateLimits.consume('send', viewer.userId);
+      // Checked here so hooks only ever see valid content, and again in sendMessage so sanitized content fits too.
+      const content = validateContent(a.content, ctx.deps.config.MAX_MESSAGE_BYTES);
+      const caller = { viewer, clientAddress: ctx.clientAddress };
+      return withHooks(ctx.deps, 'sendMessage', caller, { channelId: a.channelId, content }, (i) => sendMessage(ctx.deps, viewer, i));
+    },
   }),
 );
 

@@ -24,7 +24,10 @@ builder.mutationField('authenticateDevice', (t) =>
     type: AuthPayload,
     description: 'Signs in the user of a device (creating them on first use) and starts a new session.',
     args: { deviceId: t.arg.string({ required: true }), username: t.arg.string() },
-    resolve: (_, args, ctx) => authenticateDevice(ctx.deps, args),
+    resolve: async (_, args, ctx) => {
+      await ctx.deps.rateLimits.consume('auth', ctx.clientAddress);
+      return authenticateDevice(ctx.deps, args);
+    },
   }),
 );
 

@@ -1,0 +1,82 @@
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Config, RateLimit } from '../config.js';
+import { AppError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+
+export type RateLimitName = 'send' | 'join' | 'auth';
+
+export interface RateLimits {
+  /** Counts one action for the key (a user id or a client address); RATE_LIMITED when over the limit. */
+  consume(name: RateLimitName, key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const WHAT: Record<RateLimitName, string> = {
+  send: 'messages sent',
+  join: 'channel joins',
+  auth: 'sign-ins from this address',
+};
+
+/**
+ * Fixed-window counters: in this process, or in Redis (REDIS_URL) so that
+ * every process shares them. When Redis cannot answer, each process falls
+ * back to its own in-memory counters rather than refusing everyone.
+ */
+export async function createRateLimits(config: Config, log: Logger): Promise<RateLimits> {
+  const redis = config.REDIS_URL ? await connect(config.REDIS_URL, log) : null;
+  const limits: Record<RateLimitName, RateLimit | null> = {
+    send: config.RATE_LIMIT_SEND,
+    join: config.RATE_LIMIT_JOIN,
+    auth: config.RATE_LIMIT_AUTH,
+  };
+  const limiters = new Map<RateLimitName, { limit: RateLimit; limiter: RateLimiterAbstract }>();
+  for (const [name, limit] of Object.entries(limits) as [RateLimitName, RateLimit | null][]) {
+    if (!limit) continue;
+    const options = { keyPrefix: `${config.RATE_LIMIT_PREFIX}${name}`, points: limit.points, duration: limit.seconds };
+    const memory = new RateLimiterMemory(options);
+    const limiter = redis
+      ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory })
+      : memory;
+    limiters.set(name, { limit, limiter });
+  }
+
+  return {
+    async consume(name, key) {
+      const entry = limiters.get(name);
+      if (!entry) return;
+      try {
+        await entry.limiter.consume(key);
+      } catch (e) {
+        if (!(e instanceof RateLimiterRes)) throw e;
+        const retryAfterMs = Math.max(1, Math.ceil(e.msBeforeNext));
+        throw new AppError(
+          'RATE_LIMITED',
+          `Too many ${WHAT[name]}: at most ${entry.limit.points} every ${entry.limit.seconds} s. Try again in ${Math.ceil(retryAfterMs / 1000)} s.`,
+          { retryAfterMs },
+        );
+      }
+    },
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}
+
+/** Resolves once the first connection attempt has succeeded or failed; a Redis that is down does not stop start-up. */
+async function connect(url: string, log: Logger): Promise<Redis> {
+  // No offline queue: while Redis is away, calls fail at once and the in-memory fallback answers.
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  let down = false;
+  redis.on('error', (err) => {
+    if (down) return;
+    down = true;
+    log.warn({ err }, 'rate limits: Redis unavailable; counting in this process until it returns');
+  });
+  redis.on('ready', () => {
+    if (down) log.info('rate limits: Redis is back');
+    down = false;
+  });
+  await new Promise((resolve) => redis.once('ready', resolve).once('error', resolve));
+  return redis;
+}
