@@ -56,6 +56,18 @@ export async function joinChat(deps: Deps, viewer: Viewer, input: JoinInput): Pr
     // Concurrent first joins of one channel race here; ON CONFLICT DO NOTHING settles it.
     await deps.prisma.channel.createMany({ data: [{ ...ref, lastSeq: 0n }], skipDuplicates: true });
     await deps.presence.join(ref.id, self);
+    if (ref.type !== 'ROOM') {
+      // The lock above is per process. Across processes, checking again after
+      // the presence exists closes the race: a kick or block that commits
+      // before this check is seen here, and one that commits after it removes
+      // the presence itself.
+      try {
+        await assertMayAccess(deps, viewer, ref, hidden);
+      } catch (e) {
+        await deps.presence.leave(ref.id, viewer.sessionId);
+        throw e;
+      }
+    }
     if (ref.type === 'DIRECT') await afterDirectJoin(deps, viewer, ref);
   };
   if (ref.type === 'ROOM') await join();
