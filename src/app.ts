@@ -14,6 +14,7 @@ import { requestLimitPlugins } from './limits/request-limits.js';
 import { bearerToken } from './modules/users/tokens.js';
 import type { Context, ServerContext } from './schema/context.js';
 import { createMaskError, errorCodesPlugin } from './schema/errors.js';
+import { inputGuardPlugin } from './schema/input-guard.js';
 import { schema } from './schema/index.js';
 import { attachWebSocket } from './transport/ws.js';
 
@@ -47,8 +48,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     landingPage: false,
     graphiql: config.GRAPHIQL ? { title: 'Parley', defaultQuery: GRAPHIQL_QUERY } : false,
     renderGraphiQL,
-    maskedErrors: { maskError: createMaskError(log) },
-    plugins: [...requestLimitPlugins(config), errorCodesPlugin()],
+    // isDev would add the cause of request errors (e.g. a JSON parser message) to responses.
+    maskedErrors: { maskError: createMaskError(log), isDev: false },
+    plugins: [...requestLimitPlugins(config), errorCodesPlugin(), inputGuardPlugin()],
     logging: {
       debug: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
       info: (...a) => log.info(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),

@@ -88,6 +88,8 @@ describe.each(backends())('history ($name)', (backend) => {
       { first: -1 },
       { after: 'not-a-cursor' },
       { after: Buffer.from('["x"]').toString('base64url') },
+      // Well-formed but past PostgreSQL's BIGINT.
+      { after: Buffer.from(JSON.stringify([room, '9999999999999999999'])).toString('base64url') },
       { after: foreign },
     ];
     for (const vars of bad) {

@@ -72,7 +72,8 @@ describe.each(backends())('messages ($name)', (backend) => {
     await joinRoom(server, bob, name);
     const sub = subscribe(server.ws(bob), Q.onMessage, { c: room });
     await feedsLive(server, bob, 1);
-    for (const content of [[1, 2], 'text', 42, null]) {
+    // Valid JSON that PostgreSQL cannot store (NUL, an unpaired surrogate) is refused as clearly.
+    for (const content of [[1, 2], 'text', 42, null, { s: 'a\u0000b' }, { 'k\u0000': 1 }, { s: '\ud800' }]) {
       const r = await server.gql(Q.send, { c: room, content }, ada.token);
       expect(r.errors?.[0]?.extensions?.code, JSON.stringify(content)).toBe('BAD_USER_INPUT');
       expect(r.data ?? null).toBeNull();

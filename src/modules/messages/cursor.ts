@@ -8,6 +8,9 @@ export function encodeCursor(channelId: string, seq: bigint | string): string {
   return Buffer.from(JSON.stringify([channelId, String(seq)])).toString('base64url');
 }
 
+/** Sequences are PostgreSQL BIGINTs. */
+const MAX_SEQ = 2n ** 63n - 1n;
+
 export function decodeCursor(cursor: string, channelId: string): bigint {
   let parsed: unknown;
   try {
@@ -15,11 +18,13 @@ export function decodeCursor(cursor: string, channelId: string): bigint {
   } catch {
     parsed = null;
   }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string' || !/^\d{1,19}$/.test(parsed[1])) {
+  const valid =
+    Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string' && /^\d{1,19}$/.test(parsed[1]) && BigInt(parsed[1]) <= MAX_SEQ;
+  if (!valid) {
     throw badInput('The cursor is malformed: pass back a cursor this server returned.');
   }
-  if (parsed[0] !== channelId) throw badInput(`The cursor belongs to another channel than ${channelId}.`);
-  return BigInt(parsed[1]);
+  if ((parsed as string[])[0] !== channelId) throw badInput(`The cursor belongs to another channel than ${channelId}.`);
+  return BigInt((parsed as string[])[1]!);
 }
 
 /** The channel a cursor names, for requests that give a cursor but no channel. */
