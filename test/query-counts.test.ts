@@ -15,7 +15,7 @@ const MANY = 50;
  */
 const HISTORY = 1; // the page (a room needs no access check)
 const MY_GROUPS = 2; // memberships; their groups with member counts
-const MEMBERS = 4; // the group; the viewer's role; the page; its users
+const MEMBERS = 3; // the viewer's role; the page; its users
 const NOTIFICATIONS = 1; // the page
 const BLOCKED = 2; // the blocks; their users
 describe.each(backends())('query counts ($name)', (backend) => {
