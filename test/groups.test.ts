@@ -146,6 +146,7 @@ describe.each(backends())('groups ($name)', (backend) => {
     expect([...first.edges, ...second.edges].map((e: any) => e.node.role).sort()).toEqual(['MEMBER', 'SUPERADMIN']);
     expect(second.pageInfo.hasNextPage).toBe(false);
     expect((await refused(server, S.members, { g }, req)).extensions?.code).toBe('FORBIDDEN');
+    expect((await refused(server, S.members, { g: 'no-such-group' }, bob)).extensions?.code).toBe('NOT_FOUND');
     expect((await refused(server, S.members, { g, after: 'garbage' }, bob)).extensions?.code).toBe('BAD_USER_INPUT');
     expect((await refused(server, S.myGroups, { first: 0 }, bob)).extensions?.code).toBe('BAD_USER_INPUT');
     expect((await ok(server, S.myGroups, {}, req)).myGroups.edges).toEqual([]);

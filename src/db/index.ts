@@ -6,13 +6,14 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../lib/logger.js';
+import { countQueries, type QueryCounter } from './count.js';
 import { lockDataDir } from './lock.js';
 import { applyMigrations, readMigrations, type MigrationTx } from './migrate.js';
 
 export { PrismaClient };
 export type { Prisma } from '../generated/prisma/client.js';
 
-export interface Database {
+export interface Database extends Readonly<QueryCounter> {
   prisma: PrismaClient;
   kind: 'pglite' | 'postgres';
   /** True when a trivial query answers. */
@@ -56,9 +57,13 @@ async function openPostgres(url: string, log: Logger): Promise<Database> {
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', (err) => log.warn({ err }, 'postgres pool error'));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const counter = { queries: 0 };
+  const prisma = new PrismaClient({ adapter: countQueries(new PrismaPg(pool), counter) });
   return {
     prisma,
+    get queries() {
+      return counter.queries;
+    },
     kind: 'postgres',
     ping: () => pool.query('SELECT 1').then(() => true, () => false),
     close: async () => {
@@ -86,9 +91,13 @@ async function openPglite(dataDir: string, log: Logger): Promise<Database> {
       ),
     );
     if (ran.length) log.info({ migrations: ran }, 'applied migrations');
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+    const counter = { queries: 0 };
+    const prisma = new PrismaClient({ adapter: countQueries(new PrismaPGlite(db), counter) });
     return {
       prisma,
+      get queries() {
+        return counter.queries;
+      },
       kind: 'pglite',
       ping: () => db.query('SELECT 1').then(() => true, () => false),
       close: async () => {

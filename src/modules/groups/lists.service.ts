@@ -35,10 +35,13 @@ export async function groupMembers(
   const first = checkFirst(input.first);
   const kind = `member:${input.groupId}`;
   const after = input.after === null ? null : decodeKey(kind, input.after);
-  const group = await deps.prisma.group.findUnique({ where: { id: input.groupId }, select: { id: true } });
-  if (!group) throw groupNotFound(input.groupId);
   const mine = await deps.prisma.groupMember.findUnique({ where: { groupId_userId: { groupId: input.groupId, userId: viewer.userId } } });
-  if (!isMember(mine?.role)) throw forbidden('Only members of this group may list its members.');
+  if (!isMember(mine?.role)) {
+    // Only a refusal looks the group up: a membership row already proves it exists.
+    const group = await deps.prisma.group.findUnique({ where: { id: input.groupId }, select: { id: true } });
+    if (!group) throw groupNotFound(input.groupId);
+    throw forbidden('Only members of this group may list its members.');
+  }
   const roles = isAdmin(mine?.role) ? undefined : { in: MEMBER_ROLES };
   const rows = await deps.prisma.groupMember.findMany({
     where: { groupId: input.groupId, ...(roles ? { role: roles } : {}), ...(after === null ? {} : { userId: { gt: after } }) },
