@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from './helpers/backends.js';
-import { feedsLive, joinRoom, Q, send, startServer, subscribe, uniqueName, type TestServer } from './helpers/server.js';
+import { feedsLive, joinRoom, pairInRoom, Q, send, startServer, subscribe, uniqueName, type TestServer } from './helpers/server.js';
 import { createGroup, ok, refused, S } from './helpers/social.js';
 
 describe.each(backends())('updating and removing messages ($name)', (backend) => {
@@ -14,12 +14,7 @@ describe.each(backends())('updating and removing messages ($name)', (backend) =>
     (await server.gql(Q.history, { c, first: 100, forward: true }, token)).data.channelMessages.edges.map((e: any) => e.node);
 
   it('updates in place with code 1 and removes with code 2, and history follows', async () => {
-    const [ada, bob] = [await server.signIn(), await server.signIn()];
-    const name = uniqueName('room');
-    const room = await joinRoom(server, ada, name);
-    await joinRoom(server, bob, name);
-    const sub = subscribe(server.ws(bob), Q.onMessage, { c: room });
-    await feedsLive(server, bob, 1);
+    const { ada, bob, room, sub } = await pairInRoom(server);
     const sent = await send(server, ada, room, { text: 'helo' });
     const keep = await send(server, ada, room, { text: 'stays' });
     await sub.next();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from './helpers/backends.js';
-import { feedsLive, joinRoom, Q, send, startServer, subscribe, uniqueName, type TestServer } from './helpers/server.js';
+import { feedsLive, joinRoom, pairInRoom, Q, send, startServer, subscribe, uniqueName, type TestServer } from './helpers/server.js';
 
 describe.each(backends())('messages ($name)', (backend) => {
   let server: TestServer;
@@ -49,12 +49,7 @@ describe.each(backends())('messages ($name)', (backend) => {
   });
 
   it('delivers 100 rapid messages in the order the server accepted them', async () => {
-    const [ada, bob] = [await server.signIn(), await server.signIn()];
-    const name = uniqueName('room');
-    const room = await joinRoom(server, ada, name);
-    await joinRoom(server, bob, name);
-    const sub = subscribe(server.ws(bob), Q.onMessage, { c: room });
-    await feedsLive(server, bob, 1);
+    const { ada, bob, room, sub } = await pairInRoom(server);
     const acks = await Promise.all(Array.from({ length: 100 }, (_, i) => send(server, ada, room, { i })));
     const received = [];
     for (let i = 0; i < 100; i++) received.push(await sub.next());
@@ -66,12 +61,7 @@ describe.each(backends())('messages ($name)', (backend) => {
   });
 
   it('refuses content that is not a JSON object or is too large, storing and sending nothing', async () => {
-    const [ada, bob] = [await server.signIn(), await server.signIn()];
-    const name = uniqueName('room');
-    const room = await joinRoom(server, ada, name);
-    await joinRoom(server, bob, name);
-    const sub = subscribe(server.ws(bob), Q.onMessage, { c: room });
-    await feedsLive(server, bob, 1);
+    const { ada, bob, room, sub } = await pairInRoom(server);
     // Valid JSON that PostgreSQL cannot store (NUL, an unpaired surrogate) is refused as clearly.
     for (const content of [[1, 2], 'text', 42, null, { s: 'a\u0000b' }, { 'k\u0000': 1 }, { s: '\ud800' }]) {
       const r = await server.gql(Q.send, { c: room, content }, ada.token);

@@ -167,3 +167,14 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
 export function feedsLive(server: TestServer, session: Session, n: number) {
   return until(() => server.app.deps.feeds.count(session.sessionId) >= n, 5000, `${n} live subscriptions`);
 }
+
+/** Two signed-in users in a fresh room, bob listening to it: the setup most message tests start from. */
+export async function pairInRoom(server: TestServer) {
+  const [ada, bob] = [await server.signIn(), await server.signIn()];
+  const name = uniqueName('room');
+  const room = await joinRoom(server, ada, name);
+  await joinRoom(server, bob, name);
+  const sub = subscribe(server.ws(bob), Q.onMessage, { c: room });
+  await feedsLive(server, bob, 1);
+  return { ada, bob, name, room, sub };
+}
