@@ -7,7 +7,10 @@ import { joinRoom, Q, send, subscribe, uniqueName, until, type Session } from '.
 
 const DATABASE = process.env.TEST_DATABASE_URL;
 const REDIS = process.env.TEST_REDIS_URL;
-const TIMING = { NODE_HEARTBEAT_MS: 200, NODE_EXPIRY_MS: 1000, PRESENCE_GRACE_MS: 1500 };
+// Short enough to keep the crash test quick, long enough that a process starved
+// of CPU by the parallel test run (2 cores) is not taken for dead: a 1 s expiry
+// did that once, and the live session's presence ended mid-test.
+const TIMING = { NODE_HEARTBEAT_MS: 250, NODE_EXPIRY_MS: 4000, PRESENCE_GRACE_MS: 4000 };
 /** After a crash, every leave is due within this long (see README, "Scaling out"). */
 const CRASH_BOUND_MS = Math.max(TIMING.NODE_EXPIRY_MS, TIMING.PRESENCE_GRACE_MS) + TIMING.NODE_HEARTBEAT_MS;
 
