@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { withinBodyLimit } from './limits/body-limit.js';
 import { clientAddress } from './limits/client-address.js';
 import { requestLimitPlugins } from './limits/request-limits.js';
+import { sseConnectionsPlugin } from './limits/sse-connections.js';
 import { bearerToken } from './modules/users/tokens.js';
 import type { Context, ServerContext } from './schema/context.js';
 import { createMaskError, errorCodesPlugin } from './schema/errors.js';
@@ -50,7 +51,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     renderGraphiQL,
     // isDev would add the cause of request errors (e.g. a JSON parser message) to responses.
     maskedErrors: { maskError: createMaskError(log), isDev: false },
-    plugins: [...requestLimitPlugins(config), errorCodesPlugin(), inputGuardPlugin()],
+    plugins: [...requestLimitPlugins(config), errorCodesPlugin(), inputGuardPlugin(), sseConnectionsPlugin()],
     logging: {
       debug: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
       info: (...a) => log.info(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),

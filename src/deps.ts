@@ -5,6 +5,8 @@ import { KeyedMutex } from './lib/keyed-mutex.js';
 import type { Logger } from './lib/logger.js';
 import { loadSecret } from './lib/secret.js';
 import { headSeq, storedAfter } from './modules/messages/history.service.js';
+import { createMemoryConnectionLimit, type ConnectionLimit } from './limits/connection-limit.js';
+import { createRedisConnectionLimit } from './limits/connection-limit-redis.js';
 import { createRateLimits, type RateLimits } from './limits/rate-limits.js';
 import { createTokens, type Tokens } from './modules/users/tokens.js';
 import type { PubSub } from './pubsub/index.js';
@@ -39,6 +41,8 @@ export interface Deps {
   /** Operator hooks around chat operations (src/hooks). */
   hooks: HookRegistry;
   rateLimits: RateLimits;
+  /** MAX_CONNECTIONS_PER_USER, counted in Redis when clustered so that it holds across processes. */
+  connections: ConnectionLimit;
 }
 
 /**
@@ -68,7 +72,7 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
     const tracker = createMemoryTracker();
     presence = new PresenceService(tracker, pubsub);
     const liveness = createLocalLiveness(config.PRESENCE_GRACE_MS, expire);
-    return { ...base, pubsub, tracker, presence, liveness, redis: null };
+    return { ...base, pubsub, tracker, presence, liveness, redis: null, connections: createMemoryConnectionLimit(config.MAX_CONNECTIONS_PER_USER) };
   }
 
   const redis = await connectRedis(config.REDIS_URL, config.REDIS_PREFIX, log).catch(async (e) => {
@@ -78,21 +82,31 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
   const pubsub = new OrderedPubSub(createRedisPubSub(redis, log), store, log);
   const tracker = await createRedisTracker(redis, log);
   presence = new PresenceService(tracker, pubsub);
+  let connections: ReturnType<typeof createRedisConnectionLimit> | null = null;
   const liveness = createClusterLiveness(
     redis,
-    { graceMs: config.PRESENCE_GRACE_MS, heartbeatMs: config.NODE_HEARTBEAT_MS, expiryMs: config.NODE_EXPIRY_MS, onExpire: expire },
+    {
+      graceMs: config.PRESENCE_GRACE_MS,
+      heartbeatMs: config.NODE_HEARTBEAT_MS,
+      expiryMs: config.NODE_EXPIRY_MS,
+      onExpire: expire,
+      // Others dropped this process's connections from the count when they took it for dead.
+      onRelisted: () => connections?.resync(),
+    },
     log,
   );
+  connections = createRedisConnectionLimit(redis, { limit: config.MAX_CONNECTIONS_PER_USER, node: liveness.node, expiryMs: config.NODE_EXPIRY_MS }, log);
   await liveness.start();
   redis.onResume(() => {
     pubsub.catchUp();
     liveness.resync();
+    connections.resync();
     tracker
       .restore()
       .then((sessions) => sessions.forEach((s) => liveness.touch(s)))
       .catch((err) => log.warn({ err }, 'could not restore presences after the outage'));
   });
-  return { ...base, pubsub, tracker, presence, liveness, redis };
+  return { ...base, pubsub, tracker, presence, liveness, redis, connections };
 }
 
 /** Closes in dependency order: realtime first, then pub/sub, then the database. */
@@ -100,6 +114,7 @@ export async function closeDeps(deps: Deps): Promise<void> {
   await deps.channelLock.idle();
   await deps.hooks.idle();
   await deps.rateLimits.close();
+  await deps.connections.close();
   await deps.liveness.close();
   await deps.tracker.close();
   await deps.pubsub.close();

@@ -9,7 +9,12 @@ export interface ClusterLivenessOptions {
   /** A process whose heartbeat is older than this is dead; its connections no longer count. */
   expiryMs: number;
   onExpire: (sessionId: string) => void;
+  /** Runs when this process finds itself reaped (taken for dead) and lists itself again, after re-registering its sessions. */
+  onRelisted?: () => void;
 }
+
+/** The zset of live processes (node -> last heartbeat); the connection limit reads it too. */
+export const nodesKey = (prefix: string) => `${prefix}live:nodes`;
 
 // Keys: nodes (zset node -> last heartbeat), conn:<session> (hash node -> 1),
 // node:<node> (set of sessions connected there), idle (zset session -> when
@@ -61,12 +66,12 @@ return 1`;
  * its sessions after the grace. Every expiry is claimed atomically, so one
  * process announces each leave.
  */
-export function createClusterLiveness(clients: RedisClients, opts: ClusterLivenessOptions, log: Logger): Liveness & { start(): Promise<void>; resync(): void } {
+export function createClusterLiveness(clients: RedisClients, opts: ClusterLivenessOptions, log: Logger): Liveness & { node: string; start(): Promise<void>; resync(): void } {
   const redis = clients.command;
   const p = clients.prefix;
   const node = randomUUID();
   const k = {
-    nodes: `${p}live:nodes`,
+    nodes: nodesKey(p),
     idle: `${p}live:idle`,
     conn: (s: string) => `${p}live:conn:${s}`,
     node: (n: string) => `${p}live:node:${n}`,
@@ -94,6 +99,7 @@ export function createClusterLiveness(clients: RedisClients, opts: ClusterLivene
     // 1: this node was not listed (reaped while unreachable, or Redis lost its data).
     if ((await redis.zadd(k.nodes, Date.now(), node)) === 1) {
       for (const sessionId of connections.keys()) await register(sessionId);
+      opts.onRelisted?.();
     }
   }
 
@@ -121,6 +127,7 @@ export function createClusterLiveness(clients: RedisClients, opts: ClusterLivene
   };
 
   return {
+    node,
     async start() {
       await beat();
       timer = setTimeout(tick, opts.heartbeatMs).unref();

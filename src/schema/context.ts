@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Deps } from '../deps.js';
 import type { SharedBudget } from '../lib/queue.js';
 import { unauthenticated } from '../lib/errors.js';
@@ -11,6 +11,8 @@ export interface ServerContext {
   wsOutbox?: SharedBudget;
   /** The HTTP request, or the WebSocket upgrade request. */
   req?: IncomingMessage;
+  /** The HTTP response (yoga's Node adapter); absent over WebSocket. */
+  res?: ServerResponse;
 }
 
 export interface Context {

@@ -5,6 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { Deps } from '../deps.js';
+import { AppError } from '../lib/errors.js';
 import { bearerToken, type Viewer } from '../modules/users/tokens.js';
 import type { Context, ServerContext } from '../schema/context.js';
 import { Outbox, SLOW_CONSUMER_CLOSE_CODE } from '../realtime/outbox.js';
@@ -20,7 +21,7 @@ type Extra = {
 /** After closing a slow consumer, how long its close handshake may take before the socket is dropped. */
 const SLOW_CLOSE_TIMEOUT_MS = 5000;
 
-/** Close code for a user over MAX_CONNECTIONS_PER_USER: HTTP's 429 in graphql-ws's 44xx range, which its client does not retry. */
+/** Close code for a user at MAX_CONNECTIONS_PER_USER (counted cluster-wide with Redis): HTTP's 429 in graphql-ws's 44xx range, which its client does not retry. */
 export const TOO_MANY_CONNECTIONS = 4429;
 
 type Enveloped = ReturnType<YogaServerInstance<ServerContext, Context>['getEnveloped']>;
@@ -31,10 +32,9 @@ type Enveloped = ReturnType<YogaServerInstance<ServerContext, Context>['getEnvel
  * connection without a valid token is refused at init with 4403.
  */
 export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerContext, Context>, deps: Deps) {
-  const { MAX_BODY_BYTES, MAX_CONNECTIONS_PER_USER, MAX_SUBSCRIPTIONS_PER_CONNECTION } = deps.config;
+  const { MAX_BODY_BYTES, MAX_SUBSCRIPTIONS_PER_CONNECTION } = deps.config;
   // A frame over the body limit closes the socket with 1009 (message too big).
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, ...(MAX_BODY_BYTES > 0 ? { maxPayload: MAX_BODY_BYTES } : {}) });
-  const connections = new Map<string, number>();
   let slowClosed = 0;
   const disposable = useServer<Record<string, unknown>, Extra>(
     {
@@ -45,13 +45,20 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         if (!viewer) return false;
         // A socket that closed while the token was checked has had its onClose already: count nothing for it.
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
-        const open = connections.get(viewer.userId) ?? 0;
-        if (MAX_CONNECTIONS_PER_USER > 0 && open >= MAX_CONNECTIONS_PER_USER) {
+        let releaseConnection: () => void;
+        try {
+          releaseConnection = await deps.connections.acquire(viewer.userId);
+        } catch (e) {
+          if (!(e instanceof AppError) || e.code !== 'RATE_LIMITED') throw e;
           // Closing first makes graphql-ws's own close (4403) a no-op, so the client sees why.
-          ctx.extra.socket.close(TOO_MANY_CONNECTIONS, `Too many connections: this user has ${open} open; the limit is ${MAX_CONNECTIONS_PER_USER}.`);
+          ctx.extra.socket.close(TOO_MANY_CONNECTIONS, e.message);
           return false;
         }
-        connections.set(viewer.userId, open + 1);
+        // It may have closed while the count was taken (in Redis); then onClose has run already.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) {
+          releaseConnection();
+          return false;
+        }
         const releaseLiveness = deps.liveness.open(viewer.sessionId);
         ctx.extra.viewer = viewer;
         ctx.extra.subscriptions = new Set();
@@ -65,9 +72,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         });
         ctx.extra.release = () => {
           releaseLiveness();
-          const left = (connections.get(viewer.userId) ?? 1) - 1;
-          if (left > 0) connections.set(viewer.userId, left);
-          else connections.delete(viewer.userId);
+          releaseConnection();
         };
         return true;
       },
