@@ -58,6 +58,9 @@ const schema = z.object({
 });
 
 type Parsed = z.infer<typeof schema>;
+
+/** Every option's name; the README's table and .env.example are checked against it. */
+export const CONFIG_KEYS = Object.keys(schema.shape);
 /** Switches whose default depends on NODE_ENV are settled after parsing. */
 export type Config = Omit<Parsed, 'GRAPHIQL' | 'INTROSPECTION'> & { GRAPHIQL: boolean; INTROSPECTION: boolean };
 
