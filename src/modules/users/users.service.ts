@@ -56,7 +56,3 @@ async function findOrCreateUser(deps: Deps, deviceId: string, username: string |
   }
   throw new Error('could not generate a free username');
 }
-
-export function getUser(deps: Deps, userId: string) {
-  return deps.prisma.user.findUnique({ where: { id: userId } });
-}
