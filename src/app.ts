@@ -17,6 +17,7 @@ import type { Context, ServerContext } from './schema/context.js';
 import { createMaskError, errorCodesPlugin } from './schema/errors.js';
 import { inputGuardPlugin } from './schema/input-guard.js';
 import { schema } from './schema/index.js';
+import { sharedExecutionPlugin, type SharedExecutionStats } from './schema/shared-execution.js';
 import { attachWebSocket } from './transport/ws.js';
 
 export interface App {
@@ -27,7 +28,7 @@ export interface App {
   deps: Deps;
   url: string;
   /** Counters for tests and metrics. */
-  stats(): { slowConsumersClosed: number };
+  stats(): { slowConsumersClosed: number; sharedExecution: SharedExecutionStats };
 }
 
 export interface AppOptions {
@@ -43,6 +44,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   if (config.HOOKS_MODULE) hookSets.push(await loadHooksModule(config.HOOKS_MODULE, log));
   const deps = await createDeps(config, log, new HookRegistry(hookSets, log));
 
+  const shared = sharedExecutionPlugin();
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -51,7 +53,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     renderGraphiQL,
     // isDev would add the cause of request errors (e.g. a JSON parser message) to responses.
     maskedErrors: { maskError: createMaskError(log), isDev: false },
-    plugins: [...requestLimitPlugins(config), errorCodesPlugin(), inputGuardPlugin(), sseConnectionsPlugin()],
+    plugins: [...requestLimitPlugins(config), errorCodesPlugin(), inputGuardPlugin(), sseConnectionsPlugin(), shared.plugin],
     logging: {
       debug: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
       info: (...a) => log.info(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
@@ -101,7 +103,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     get url() {
       return url;
     },
-    stats: () => ({ slowConsumersClosed: ws.slowClosed }),
+    stats: () => ({ slowConsumersClosed: ws.slowClosed, sharedExecution: { ...shared.stats } }),
     start(port = config.PORT, host = config.HOST) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
