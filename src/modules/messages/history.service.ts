@@ -1,5 +1,5 @@
+import { checkFirst, MAX_FIRST } from '../../lib/page.js';
 import type { Deps } from '../../deps.js';
-import { badInput } from '../../lib/errors.js';
 import type { ChatMessage } from '../../realtime/types.js';
 import { assertMayAccess, channelFromId } from '../channels/access.js';
 import type { Viewer } from '../users/tokens.js';
@@ -12,7 +12,7 @@ export interface HistoryPage {
   cacheableCursor: string;
 }
 
-export const MAX_PAGE = 100;
+
 
 /**
  * A page of a channel's stored messages, by keyset on the channel's sequence
@@ -24,7 +24,7 @@ export async function channelMessages(
   input: { channelId: string; first: number; after: string | null; forward: boolean },
 ): Promise<HistoryPage> {
   const { channelId, first, forward } = input;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput(`first must be between 1 and ${MAX_PAGE}.`);
+  checkFirst(first);
   const ref = channelFromId(channelId);
   const after = input.after == null ? null : decodeCursor(input.after, channelId);
   await assertMayAccess(deps, viewer, ref);
@@ -64,9 +64,9 @@ export async function* storedAfter(
   let from = after;
   for (;;) {
     const seq = before === null ? { gt: from } : { gt: from, lt: before };
-    const rows = await deps.prisma.message.findMany({ where: { channelId, seq }, orderBy: { seq: 'asc' }, take: MAX_PAGE });
+    const rows = await deps.prisma.message.findMany({ where: { channelId, seq }, orderBy: { seq: 'asc' }, take: MAX_FIRST });
     for (const r of rows) yield fromRow(r);
-    if (rows.length < MAX_PAGE) return;
+    if (rows.length < MAX_FIRST) return;
     from = rows.at(-1)!.seq;
   }
 }

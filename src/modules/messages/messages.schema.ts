@@ -4,7 +4,8 @@ import { channelFields } from '../../schema/channel-fields.js';
 import { viewerOf } from '../../schema/context.js';
 import { MessageCode, type ChatMessage } from '../../realtime/types.js';
 import { encodeCursor } from './cursor.js';
-import { channelMessages, MAX_PAGE } from './history.service.js';
+import { MAX_FIRST } from '../../lib/page.js';
+import { channelMessages } from './history.service.js';
 import { validateContent } from './content.js';
 import type { MessageAck } from './message-shape.js';
 import { sendMessage } from './messages.service.js';
@@ -64,7 +65,7 @@ builder.queryField('channelMessages', (t) =>
     description: 'Stored messages of a channel; newest first unless forward is true. Works without joining (a peek).',
     args: {
       channelId: t.arg.id({ required: true }),
-      first: t.arg.int({ defaultValue: 20, description: `1..${MAX_PAGE}` }),
+      first: t.arg.int({ defaultValue: 20, description: `1..${MAX_FIRST}` }),
       after: t.arg.string({ description: 'An edge cursor, pageInfo.endCursor or cacheableCursor.' }),
       forward: t.arg.boolean({ defaultValue: false, description: 'true: oldest to newest.' }),
     },
