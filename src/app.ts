@@ -44,7 +44,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   if (config.HOOKS_MODULE) hookSets.push(await loadHooksModule(config.HOOKS_MODULE, log));
   const deps = await createDeps(config, log, new HookRegistry(hookSets, log));
 
-  const shared = sharedExecutionPlugin();
+  const maskError = createMaskError(log);
+  const shared = sharedExecutionPlugin(maskError);
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -52,7 +53,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     graphiql: config.GRAPHIQL ? { title: 'Parley', defaultQuery: GRAPHIQL_QUERY } : false,
     renderGraphiQL,
     // isDev would add the cause of request errors (e.g. a JSON parser message) to responses.
-    maskedErrors: { maskError: createMaskError(log), isDev: false },
+    maskedErrors: { maskError, isDev: false },
     plugins: [...requestLimitPlugins(config), errorCodesPlugin(), inputGuardPlugin(), sseConnectionsPlugin(), shared.plugin],
     logging: {
       debug: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
@@ -61,9 +62,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // Yoga reports client errors here too; real failures are logged by maskError.
       error: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
     },
-    context: async ({ request, req, wsViewer, wsOutbox }) => ({
+    context: async ({ request, req, wsViewer, wsOutbox, wsDirect }) => ({
       deps,
       outbox: wsOutbox ?? null,
+      direct: wsDirect ?? null,
       clientAddress: clientAddress(req, config.TRUST_PROXY),
       // Over WebSocket the viewer was settled at connection init.
       viewer: wsViewer ?? (await deps.tokens.verify(bearerToken(request?.headers.get('authorization')) ?? '')),

@@ -53,6 +53,8 @@ describe('slow consumers', () => {
       await Promise.all(Array.from({ length: 10 }, (_, i) => send(server, ada, room, { i: sent + i, filler })));
       sent += 10;
     }
+    // The raw subscriber took the direct path (frames written straight to its socket), which this limit must cover too.
+    expect(server.app.stats().sharedExecution.direct).toBeGreaterThan(0);
     // Its subscription is gone at once (its queue released), long before the socket's close completes.
     await until(() => server.app.deps.feeds.count(slow.sessionId) === 0, 5000, 'the slow feed to end');
 

@@ -16,6 +16,8 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   private done = false;
   private error: unknown = null;
   private cleanups: (() => void)[] = [];
+  private sink: ((item: T) => void) | null = null;
+  private settle: { resolve: () => void; reject: (e: unknown) => void } | null = null;
 
   constructor(
     private readonly limit: number,
@@ -31,6 +33,10 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
 
   push(item: T): void {
     if (this.done) return;
+    if (this.sink) {
+      this.sink(item);
+      return;
+    }
     if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = this.failWaiting = null;
@@ -55,6 +61,11 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
       this.waiting = this.failWaiting = null;
       reject(error);
     }
+    if (this.settle) {
+      this.error = null;
+      this.settle.reject(error);
+      this.settle = null;
+    }
   }
 
   end(): void {
@@ -65,6 +76,31 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
       this.waiting = this.failWaiting = null;
       resolve({ value: undefined, done: true });
     }
+    this.settle?.resolve();
+    this.settle = null;
+  }
+
+  /**
+   * Hands every item to `sink` as it is pushed (those already queued first)
+   * instead of keeping it for next(): no promise and no queue entry per item,
+   * for consumers that write at once. Resolves when the queue ends; rejects
+   * with the error it failed with.
+   */
+  pipe(sink: (item: T) => void): Promise<void> {
+    const queued = this.items;
+    this.items = [];
+    this.shared?.give(queued.length);
+    for (const item of queued) sink(item);
+    if (this.error) {
+      const e = this.error;
+      this.error = null;
+      return Promise.reject(e);
+    }
+    if (this.done) return Promise.resolve();
+    this.sink = sink;
+    return new Promise((resolve, reject) => {
+      this.settle = { resolve, reject };
+    });
   }
 
   private drop(): void {

@@ -4,11 +4,22 @@ import type { SharedBudget } from '../lib/queue.js';
 import { unauthenticated } from '../lib/errors.js';
 import type { Viewer } from '../modules/users/tokens.js';
 
+/**
+ * Over WebSocket: one operation's way to its socket, for results serialized
+ * once and shared by many subscribers (see shared-execution.ts).
+ */
+export interface DirectSink {
+  /** Sends one `next` message with this JSON payload; false when the connection's backlog is full (it is being closed). */
+  write(payload: Buffer): boolean;
+}
+
 /** What the transport hands yoga: over WebSocket, the viewer settled at connection init. */
 export interface ServerContext {
   wsViewer?: Viewer;
   /** Over WebSocket: the connection's outgoing budget. */
   wsOutbox?: SharedBudget;
+  /** Over WebSocket: this operation's direct sink. */
+  wsDirect?: DirectSink;
   /** The HTTP request, or the WebSocket upgrade request. */
   req?: IncomingMessage;
   /** The HTTP response (yoga's Node adapter); absent over WebSocket. */
@@ -21,6 +32,8 @@ export interface Context {
   viewer: Viewer | null;
   /** The connection's outgoing budget (WebSocket); null over HTTP/SSE, where each subscription has its own limit. */
   outbox: SharedBudget | null;
+  /** This operation's direct sink (WebSocket); null over HTTP/SSE. */
+  direct: DirectSink | null;
   /** Where the request came from (see TRUST_PROXY); rate limits and hooks use it. */
   clientAddress: string;
 }

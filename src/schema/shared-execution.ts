@@ -15,6 +15,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { Context, DirectSink } from './context.js';
 
 /**
  * Types whose field resolvers read only their parent object (never the
@@ -34,19 +35,22 @@ export interface SharedExecutionStats {
   executed: number;
   /** Deliveries that reused another subscriber's execution. */
   reused: number;
+  /** Deliveries written straight to a WebSocket from a payload serialized once. */
+  direct: number;
 }
 
 /**
  * Subscribers that receive the same event object with the same document,
  * operation name and variables share one execution of the selection, instead
- * of one per subscriber (the cost that bounds fan-out). The result is shared
- * read-only: the plugins after it (error masking, graphql-ws, SSE) build new
- * objects from it.
+ * of one per subscriber (the cost that bounds fan-out). Over SSE the result is
+ * shared read-only: the plugins after it (error masking, SSE) build new
+ * objects from it. Over WebSocket it is also masked and serialized once, and
+ * each subscriber's frame is written straight to its socket (writeDirectly).
  */
-export function sharedExecutionPlugin(): { plugin: Plugin; stats: SharedExecutionStats } {
-  const stats: SharedExecutionStats = { executed: 0, reused: 0 };
+export function sharedExecutionPlugin(maskError: (error: unknown) => Error): { plugin: Plugin; stats: SharedExecutionStats } {
+  const stats: SharedExecutionStats = { executed: 0, reused: 0, direct: 0 };
   // Keyed by the event's identity, so entries go when the event is collected.
-  const results = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>();
+  const shared = new WeakMap<object, Map<string, Shared>>();
   const printed = new WeakMap<DocumentNode, string>();
   const safe = new WeakMap<DocumentNode, Map<string, boolean>>();
 
@@ -60,15 +64,56 @@ export function sharedExecutionPlugin(): { plugin: Plugin; stats: SharedExecutio
     return ok;
   }
 
+  /** The execution of `args` on `event`, shared by every subscriber with the same key. */
+  function entryFor(args: ExecutionArgs, key: string, event: object): Shared {
+    let byKey = shared.get(event);
+    if (!byKey) shared.set(event, (byKey = new Map()));
+    let entry = byKey.get(key);
+    if (entry) {
+      stats.reused++;
+      return entry;
+    }
+    stats.executed++;
+    entry = { result: execute({ ...args, rootValue: event }) as ExecutionResult | Promise<ExecutionResult>, payload: null };
+    byKey.set(key, entry);
+    return entry;
+  }
+
+  /** The `next` payload as graphql-ws would send it (errors masked as yoga masks them), serialized once. */
+  function payloadOf(entry: Shared): Buffer | Promise<Buffer> {
+    if (entry.payload) return entry.payload;
+    const serialize = (r: ExecutionResult) => {
+      const out = r.errors ? { ...r, errors: r.errors.map((e) => toJSON(maskError(e))) } : r;
+      return Buffer.from(JSON.stringify(out));
+    };
+    entry.payload = isPromise(entry.result) ? entry.result.then(serialize) : serialize(entry.result);
+    return entry.payload;
+  }
+
   function sharedSubscribe(args: ExecutionArgs) {
     // Arguments that fail (e.g. variables that do not coerce) get the executor's own answer, before any resolver runs.
     if (Array.isArray(buildExecutionContext(args))) return null;
     let doc = printed.get(args.document);
     if (doc === undefined) printed.set(args.document, (doc = print(args.document)));
     const key = `${args.operationName ?? ''}\n${stableStringify(args.variableValues ?? {})}\n${doc}`;
+    const toError = (error: unknown) => {
+      // The same error as the executor's own subscribe gives when the source stream throws (e.g. a slow consumer).
+      const e = error instanceof Error ? error : new Error(String(error));
+      const operation = getOperationAST(args.document, args.operationName);
+      return new GraphQLError(e.message, { originalError: e, ...(operation ? { nodes: [operation] } : {}) });
+    };
     return (async () => {
       const stream = await createSourceEventStream(args);
       if (!isAsyncIterable(stream)) return stream;
+      const direct = (args.contextValue as Partial<Context> | undefined)?.direct;
+      if (direct && isPipeable(stream)) {
+        return writeDirectly(stream, direct, (event) => {
+          stats.direct++;
+          return typeof event === 'object' && event !== null
+            ? payloadOf(entryFor(args, key, event))
+            : payloadOf({ result: execute({ ...args, rootValue: event }) as ExecutionResult, payload: null });
+        }, toError);
+      }
       return mapAsyncIterator(
         stream,
         (event: unknown) => {
@@ -76,23 +121,10 @@ export function sharedExecutionPlugin(): { plugin: Plugin; stats: SharedExecutio
             stats.executed++;
             return execute({ ...args, rootValue: event }) as ExecutionResult | Promise<ExecutionResult>;
           }
-          let byKey = results.get(event);
-          if (!byKey) results.set(event, (byKey = new Map()));
-          const hit = byKey.get(key);
-          if (hit) {
-            stats.reused++;
-            return hit;
-          }
-          stats.executed++;
-          const result = execute({ ...args, rootValue: event }) as ExecutionResult | Promise<ExecutionResult>;
-          byKey.set(key, result);
-          return result;
+          return entryFor(args, key, event).result;
         },
-        // The same error as the executor's own subscribe gives when the source stream throws (e.g. a slow consumer).
         (error: unknown) => {
-          const e = error instanceof Error ? error : new Error(String(error));
-          const operation = getOperationAST(args.document, args.operationName);
-          throw new GraphQLError(e.message, { originalError: e, ...(operation ? { nodes: [operation] } : {}) });
+          throw toError(error);
         },
       );
     })();
@@ -105,6 +137,94 @@ export function sharedExecutionPlugin(): { plugin: Plugin; stats: SharedExecutio
     },
   };
   return { plugin, stats };
+}
+
+interface Shared {
+  result: ExecutionResult | Promise<ExecutionResult>;
+  payload: Buffer | Promise<Buffer> | null;
+}
+
+/** A source stream that can hand its events over as they come (BoundedQueue). */
+interface Pipeable extends AsyncIterableIterator<unknown> {
+  pipe(sink: (event: unknown) => void): Promise<void>;
+  fail(error: unknown): void;
+}
+
+function isPipeable(stream: object): stream is Pipeable {
+  return typeof (stream as Partial<Pipeable>).pipe === 'function' && typeof (stream as Partial<Pipeable>).fail === 'function';
+}
+
+/**
+ * Writes each event's shared payload to the socket as the event arrives: no
+ * async iterator step, promise or result object per subscriber. What the
+ * transport iterates yields nothing and only settles when the stream ends
+ * (then graphql-ws sends `complete`, or `error` if the stream failed).
+ */
+function writeDirectly(
+  stream: Pipeable,
+  direct: DirectSink,
+  payloadFor: (event: unknown) => Buffer | Promise<Buffer>,
+  toError: (error: unknown) => GraphQLError,
+): AsyncIterableIterator<never> {
+  // Payloads that are still being computed, so later events wait their turn.
+  let pending: (Buffer | Promise<Buffer>)[] | null = null;
+  const write = (payload: Buffer) => {
+    if (!direct.write(payload)) stream.fail(new Error('Subscription ended: the connection fell too far behind.'));
+  };
+  const drain = async () => {
+    try {
+      while (pending && pending.length) {
+        write(await pending[0]!);
+        pending.shift();
+      }
+      pending = null;
+    } catch (err) {
+      pending = null;
+      stream.fail(err);
+    }
+  };
+  const ended = stream.pipe((event) => {
+    let payload: Buffer | Promise<Buffer>;
+    try {
+      payload = payloadFor(event);
+    } catch (err) {
+      stream.fail(err);
+      return;
+    }
+    if (pending === null && !isPromise(payload)) return write(payload);
+    (pending ??= []).push(payload);
+    if (pending.length === 1) void drain();
+  });
+  const done = ended.then(
+    (): IteratorResult<never> => ({ value: undefined, done: true }),
+    (error) => {
+      throw toError(error);
+    },
+  );
+  // Handled here too, so a stream that fails before the transport asks for it is not an unhandled rejection.
+  done.catch(() => {});
+  return {
+    next: () => done,
+    async return() {
+      await stream.return?.();
+      return { value: undefined, done: true };
+    },
+    async throw(error: unknown) {
+      await stream.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
+  return typeof (x as Partial<Promise<T>>)?.then === 'function';
+}
+
+function toJSON(error: Error) {
+  return error instanceof GraphQLError ? error.toJSON() : { message: error.message };
 }
 
 /** Whether every field the operation selects (fragments included) is on the allow-list above. */

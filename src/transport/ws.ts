@@ -9,6 +9,7 @@ import { AppError } from '../lib/errors.js';
 import { bearerToken, type Viewer } from '../modules/users/tokens.js';
 import type { Context, ServerContext } from '../schema/context.js';
 import { Outbox, SLOW_CONSUMER_CLOSE_CODE } from '../realtime/outbox.js';
+import { directSink } from './direct.js';
 
 type Extra = {
   viewer?: Viewer;
@@ -16,6 +17,8 @@ type Extra = {
   /** Ids of this connection's running subscriptions (queries and mutations are not counted). */
   subscriptions?: Set<string>;
   outbox?: Outbox;
+  /** Gives back the outbox's room for a direct message once the socket has flushed it. */
+  flushed?: () => void;
 };
 
 /** After closing a slow consumer, how long its close handshake may take before the socket is dropped. */
@@ -70,6 +73,8 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
           // A client that reads nothing never answers the close; free the socket anyway.
           setTimeout(() => socket.terminate(), SLOW_CLOSE_TIMEOUT_MS).unref();
         });
+        const outbox = ctx.extra.outbox;
+        ctx.extra.flushed = () => outbox.give();
         ctx.extra.release = () => {
           releaseLiveness();
           releaseConnection();
@@ -79,7 +84,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
       onClose: (ctx) => ctx.extra.release?.(),
       onComplete: (ctx, id) => void ctx.extra.subscriptions?.delete(id),
       onSubscribe: async (ctx, id, params) => {
-        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params, wsViewer: ctx.extra.viewer, wsOutbox: ctx.extra.outbox });
+        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params, wsViewer: ctx.extra.viewer, wsOutbox: ctx.extra.outbox, wsDirect: directSink(ctx.extra.socket, ctx.extra.outbox!, id, ctx.extra.flushed!) });
         let document;
         try {
           document = enveloped.parse(params.query);
