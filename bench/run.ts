@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatSummary, summarize } from './profile-summary.js';
 import type { BenchRow } from './lib/result.js';
+import { sizes } from './lib/options.js';
 import { chart } from './lib/svg.js';
 import { formatTable } from './lib/table.js';
 
@@ -72,11 +73,11 @@ console.log(`machine: ${machine}`);
 console.log(`sizes: ${quick ? 'quick' : 'full'}${process.env.BENCH_SUBSCRIBERS ? `, ${process.env.BENCH_SUBSCRIBERS} subscribers` : ''}; run took ${seconds.toFixed(0)} s`);
 
 mkdirSync(RESULTS, { recursive: true });
-const result = { startedAt: stamp, quick, seconds, machine: { cpu: cpuModel, cores: cpus().length, node: process.version, loadBefore, loadAfter: load() }, scenarios: status, rows };
+const result = { startedAt: stamp, quick, sizes: sizes(quick), seconds, machine: { cpu: cpuModel, cores: cpus().length, node: process.version, loadBefore, loadAfter: load() }, scenarios: status, rows };
 const json = JSON.stringify(result, null, 2);
 writeFileSync(join(RESULTS, `${stamp}.json`), json);
 writeFileSync(join(RESULTS, 'latest.json'), json);
-writeFileSync(join(RESULTS, 'latest.svg'), chart(rows, `Parley benchmarks ${stamp.slice(0, 16)}: ${cpuModel}, ${cpus().length} cores, Node ${process.version}${quick ? ' (quick sizes)' : ''}`));
+writeFileSync(join(RESULTS, 'latest.svg'), chart(rows, `Parley benchmarks ${stamp.slice(0, 10)} ${stamp.slice(11, 16).replace('-', ':')}: ${cpuModel}, ${cpus().length} cores, Node ${process.version}${quick ? ' (quick sizes)' : ''}`));
 console.log(`wrote ${join(RESULTS, `${stamp}.json`)}, latest.json and latest.svg`);
 
 if (profileDir && existsSync(profileDir)) {

@@ -193,7 +193,9 @@ export async function deliveryRows(shape: Shape, profileDir?: string): Promise<B
       rows.push({ ...base, note: `failed: ${failure?.slice(0, 300)}` });
       continue;
     }
-    rows.push(rowOf(shape, rig, base, refRate));
+    const row = rowOf(shape, rig, base, refRate);
+    if (profileDir && kind === 'parley') row.note += '; CPU profiler on (slower)';
+    rows.push(row);
   }
   return rows;
 }
@@ -213,7 +215,9 @@ function rowOf(shape: Shape, rig: Rig, base: Pick<BenchRow, 'scenario' | 'subjec
     `waited for CPU srv ${((rig.serverWaitMs / rig.wallMs) * 100).toFixed(0)}% cli ${((rig.clientWaitMs / rig.wallMs) * 100).toFixed(0)}%`,
     `setup ${rig.setupSeconds.toFixed(0)} s`,
   ];
-  if (clientCpuPct >= 90) notes.push('CLIENT-BOUND: the load process was near 100% CPU');
+  // Running or waiting to run all window long: the load process, not the server, may be what limits the rate.
+  const clientWaitPct = (rig.clientWaitMs / rig.wallMs) * 100;
+  if (clientCpuPct + clientWaitPct >= 90) notes.push(`CLIENT-BOUND? the load process was never idle (CPU ${clientCpuPct.toFixed(0)}% + waiting ${clientWaitPct.toFixed(0)}%)`);
   if (rig.missing) notes.push(`${rig.missing} deliveries missing`);
   if (rig.errors.length || rig.tally.errors.length) notes.push(`errors: ${[...rig.errors, ...rig.tally.errors][0]}`);
   return {

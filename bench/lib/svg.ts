@@ -8,7 +8,8 @@ export function chart(rows: BenchRow[], title: string): string {
   const W = 960, LABEL = 300, ROW = 22, TOP = 56;
   const share = { x: LABEL + 10, w: 300 };
   const p99 = { x: share.x + share.w + 40, w: W - (share.x + share.w + 40) - 20 };
-  const maxShare = Math.max(1, ...rows.map((r) => r.share ?? 0));
+  // Bars use 85% of a panel, leaving room for the value after the longest one.
+  const maxShare = Math.max(1, ...rows.map((r) => r.share ?? 0)) / 0.85;
   const maxP99 = Math.max(1, ...rows.map((r) => r.p99Ms ?? 0));
   const out: string[] = [];
   let y = TOP;
@@ -30,7 +31,7 @@ export function chart(rows: BenchRow[], title: string): string {
       out.push(`<text x="${share.x}" y="${y + 15}" fill="#777">${esc(r.note?.startsWith('failed') ? 'failed' : 'n/a')}</text>`);
     }
     if (r.p99Ms !== undefined) {
-      const w = (r.p99Ms / maxP99) * p99.w * 0.8;
+      const w = (r.p99Ms / maxP99) * p99.w * 0.8; // the value label needs the rest
       out.push(`<rect x="${p99.x}" y="${y + 4}" width="${w.toFixed(1)}" height="${ROW - 8}" fill="${fill}"/>`);
       out.push(`<text x="${(p99.x + w + 4).toFixed(1)}" y="${y + 15}">${r.p99Ms.toFixed(1)} ms</text>`);
     }
@@ -46,7 +47,7 @@ export function chart(rows: BenchRow[], title: string): string {
     `<text x="${p99.x}" y="${TOP - 6}" font-weight="bold">p99 send→receive at half load</text>`,
     `<line x1="${oneX}" y1="${TOP}" x2="${oneX}" y2="${y}" stroke="#444" stroke-dasharray="3,3"/>`,
     ...out,
-    `<text x="8" y="${H - 10}" fill="#555">grey: reference servers; blue: subject. Shares are measured in the same run; absolute rates depend on the machine and its other load.</text>`,
+    `<text x="8" y="${H - 10}" fill="#555">grey: reference servers, blue: Parley. Shares are of the same run; absolute rates depend on the machine and its load.</text>`,
     '</svg>',
   ].join('\n');
 }
