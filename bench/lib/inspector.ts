@@ -1,0 +1,58 @@
+// The inspector protocol of a child server (started with --inspect=127.0.0.1:0):
+// a full GC before each RSS reading, so RSS per subscriber is not start-up
+// garbage, and a CPU profile over exactly the measured window (--cpu-prof
+// would profile the whole life of the process, where signing in a thousand
+// users would drown out delivery). Idle, an attached session costs nothing.
+import { writeFileSync } from 'node:fs';
+import WebSocket from 'ws';
+import { until, type NodeChild } from './proc.js';
+
+export const INSPECT_ARGS = ['--inspect=127.0.0.1:0'];
+
+export class Inspector {
+  private nextId = 0;
+  private replies = new Map<number, (result: unknown) => void>();
+
+  private constructor(private ws: WebSocket) {
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d)) as { id?: number; result?: unknown };
+      if (m.id !== undefined) this.replies.get(m.id)?.(m.result);
+    });
+  }
+
+  static async attach(child: NodeChild): Promise<Inspector> {
+    const find = () => /Debugger listening on (ws:\/\/\S+)/.exec(child.output())?.[1];
+    await until('the inspector address', () => Boolean(find()));
+    const ws = new WebSocket(find()!);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    return new Inspector(ws);
+  }
+
+  private call<T = unknown>(method: string, params: object = {}): Promise<T> {
+    const id = ++this.nextId;
+    return new Promise((resolve) => {
+      this.replies.set(id, resolve as (r: unknown) => void);
+      this.ws.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  async collectGarbage(): Promise<void> {
+    await this.call('HeapProfiler.collectGarbage');
+  }
+
+  async startProfile(): Promise<void> {
+    await this.call('Profiler.enable');
+    await this.call('Profiler.setSamplingInterval', { interval: 500 }); // µs
+    await this.call('Profiler.start');
+  }
+
+  /** Stops profiling and writes the .cpuprofile (Chrome DevTools format) to `file`. */
+  async stopProfile(file: string): Promise<void> {
+    const { profile } = await this.call<{ profile: unknown }>('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}

@@ -1,0 +1,74 @@
+// The three servers every delivery scenario measures, each in its own OS process.
+import { randomBytes } from 'node:crypto';
+import { freePort, spawnNode, until, type NodeChild } from './proc.js';
+
+export type Kind = 'raw' | 'sio' | 'parley';
+
+export const SUBJECTS: Record<Kind, string> = {
+  raw: 'raw ws (prebuilt frame)',
+  sio: 'Socket.IO 4.8',
+  parley: 'Parley',
+};
+
+export interface Server extends NodeChild {
+  kind: Kind;
+  port: number;
+  /** ws://… base the clients connect to (Parley: the GraphQL path). */
+  wsUrl: string;
+  httpUrl: string;
+}
+
+/**
+ * Parley as `npm start` runs it, tuned only so the benchmark measures delivery:
+ * no rate limits (every client signs in from 127.0.0.1), queues deep enough that
+ * a saturated run never trips the slow-consumer limits, production mode as a
+ * deployment would run (graphql-js and yoga skip development checks).
+ */
+export function parleyEnv(port: number): Record<string, string> {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    NODE_ENV: 'production',
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    DATA_DIR: 'memory://',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_SEND: 'off',
+    RATE_LIMIT_JOIN: 'off',
+    RATE_LIMIT_AUTH: 'off',
+    SUBSCRIPTION_QUEUE_LIMIT: '100000',
+    WS_MAX_BACKLOG: '100000',
+    MAX_CONNECTIONS_PER_USER: '0',
+    SHUTDOWN_GRACE_MS: '2000',
+  };
+}
+
+export async function startServer(kind: Kind, nodeArgs: string[] = []): Promise<Server> {
+  const port = await freePort();
+  const script = kind === 'parley' ? 'src/main.ts' : kind === 'raw' ? 'bench/servers/raw-ws.ts' : 'bench/servers/socketio.ts';
+  const env = kind === 'parley' ? parleyEnv(port) : { PORT: String(port) };
+  const child = spawnNode(script, env, nodeArgs);
+  let exited = false;
+  void child.exited.then(() => (exited = true));
+  const ready =
+    kind === 'parley'
+      ? () => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)
+      : () => child.output().includes('ready');
+  try {
+    // Generous: PGlite's initdb alone takes seconds, more on a busy machine.
+    await until(`${kind} server to start`, async () => {
+      if (exited) throw new Error(`${kind} server exited during start:\n${child.output()}`);
+      return ready();
+    }, 90_000);
+  } catch (e) {
+    await child.stop(1000);
+    throw e;
+  }
+  const path = kind === 'parley' ? '/graphql' : '/';
+  return { ...child, kind, port, wsUrl: `ws://127.0.0.1:${port}${path}`, httpUrl: `http://127.0.0.1:${port}${path}` };
+}
+
+/** Parley's live subscription count (its /health reports it). */
+export async function parleySubscriptions(server: Server): Promise<number> {
+  const r = await fetch(`http://127.0.0.1:${server.port}/health`);
+  return ((await r.json()) as { subscriptions: number }).subscriptions;
+}

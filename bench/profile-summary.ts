@@ -1,0 +1,85 @@
+// Summarises a V8 .cpuprofile (from `npm run bench -- --profile`, Chrome
+// DevTools, or node --cpu-prof): self time by function and by package.
+// Self time is summed from the sample time deltas, so a changed sampling
+// interval does not skew it. Shares are of busy time (everything but idle).
+// Run: node --import tsx bench/profile-summary.ts <file.cpuprofile> [top=15]
+import { readFileSync } from 'node:fs';
+import { isMain } from './lib/table.js';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface Entry {
+  name: string;
+  ms: number;
+  pct: number;
+}
+
+/** "graphql", "@graphql-tools/executor", "parley src", "node core", or a V8 pseudo-frame such as "(garbage collector)". */
+export function packageOf(url: string, functionName: string): string {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (nm) return nm[1]!;
+  if (url.startsWith('node:') || !url.includes('/')) return 'node core';
+  if (/\/src\//.test(url)) return 'parley src';
+  return url.replace(/^file:\/\//, '');
+}
+
+function where(url: string, line: number): string {
+  if (!url) return '';
+  const nm = /node_modules\/(.+)$/.exec(url);
+  const short = nm ? nm[1]! : url.replace(/^file:\/\/.*?\/(src|bench)\//, '$1/');
+  return `${short}:${line + 1}`;
+}
+
+export function summarize(profile: CpuProfile, top = 15): { busyMs: number; idleMs: number; functions: Entry[]; packages: Entry[] } {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  // timeDeltas[i] is the time before sample i; attribute it to the sampled node.
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+  const fns = new Map<string, number>();
+  const pkgs = new Map<string, number>();
+  let idleMs = 0;
+  for (const [id, ms] of self) {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    if (functionName === '(idle)') {
+      idleMs += ms;
+      continue;
+    }
+    const fn = `${functionName || '(anonymous)'} ${where(url, lineNumber)}`.trim();
+    fns.set(fn, (fns.get(fn) ?? 0) + ms);
+    const pkg = packageOf(url, functionName);
+    pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + ms);
+  }
+  const busyMs = [...pkgs.values()].reduce((a, b) => a + b, 0);
+  const ranked = (m: Map<string, number>, n: number) =>
+    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, ms]) => ({ name, ms, pct: (ms / busyMs) * 100 }));
+  return { busyMs, idleMs, functions: ranked(fns, top), packages: ranked(pkgs, Infinity) };
+}
+
+export function formatSummary(s: ReturnType<typeof summarize>): string {
+  const lines = (entries: Entry[]) => entries.map((e) => `  ${e.ms.toFixed(0).padStart(7)} ms  ${e.pct.toFixed(1).padStart(5)}%  ${e.name}`);
+  return [
+    `busy ${s.busyMs.toFixed(0)} ms, idle ${s.idleMs.toFixed(0)} ms (shares below are of busy time)`,
+    `top ${s.functions.length} functions by self time:`,
+    ...lines(s.functions),
+    'self time by package:',
+    ...lines(s.packages),
+  ].join('\n');
+}
+
+if (isMain(import.meta.url)) {
+  const [file, top] = process.argv.slice(2);
+  if (!file) {
+    console.error('usage: node --import tsx bench/profile-summary.ts <file.cpuprofile> [top=15]');
+    process.exit(2);
+  }
+  console.log(formatSummary(summarize(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, Number(top ?? 15))));
+}
