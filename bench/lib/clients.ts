@@ -178,17 +178,24 @@ export async function inBatches<T>(items: T[], limit: number, fn: (item: T, i: n
 
 /** A new Parley user and session (authenticateDevice over HTTP, as an app would sign in). */
 export async function signIn(server: Server, name: string): Promise<string> {
-  const r = await fetch(server.httpUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: 'mutation($d: String!, $u: String) { authenticateDevice(deviceId: $d, username: $u) { token } }',
-      variables: { d: `bench-${name}-${process.pid}-${Date.now()}`, u: name },
-    }),
+  const body = JSON.stringify({
+    query: 'mutation($d: String!, $u: String) { authenticateDevice(deviceId: $d, username: $u) { token } }',
+    variables: { d: `bench-${name}-${process.pid}-${Date.now()}`, u: name },
   });
-  const body = (await r.json()) as { data?: { authenticateDevice: { token: string } }; errors?: unknown };
-  if (!body.data) throw new Error(`sign-in failed: ${JSON.stringify(body.errors)}`);
-  return body.data.authenticateDevice.token;
+  for (let attempt = 1; ; attempt++) {
+    let r: Response;
+    try {
+      r = await fetch(server.httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    } catch (e) {
+      // A kept-alive connection the server has just closed fails the request before it is sent; so can a
+      // connect timeout on a starved machine. Neither reached the server's logic, so trying again is safe.
+      if (attempt < 3) continue;
+      throw new Error(`sign-in failed: ${e instanceof Error ? `${e.message} (${String(e.cause)})` : String(e)}`);
+    }
+    const result = (await r.json()) as { data?: { authenticateDevice: { token: string } }; errors?: unknown };
+    if (!result.data) throw new Error(`sign-in failed: ${JSON.stringify(result.errors)}`);
+    return result.data.authenticateDevice.token;
+  }
 }
 
 async function joinAll(conn: GraphqlWs, rooms: string[]): Promise<void> {

@@ -69,6 +69,10 @@ export async function startServer(kind: Kind, nodeArgs: string[] = []): Promise<
 
 /** Parley's live subscription count (its /health reports it). */
 export async function parleySubscriptions(server: Server): Promise<number> {
-  const r = await fetch(`http://127.0.0.1:${server.port}/health`);
-  return ((await r.json()) as { subscriptions: number }).subscriptions;
+  try {
+    const r = await fetch(`http://127.0.0.1:${server.port}/health`);
+    return ((await r.json()) as { subscriptions: number }).subscriptions;
+  } catch {
+    return -1; // asked again shortly
+  }
 }
