@@ -24,6 +24,10 @@ export class Tally {
   private nextWake = Infinity;
 
   reset(): void {
+    // Waiters left from the last phase (their timeouts won) are released, not carried into the next count.
+    for (const w of this.waits) w.resolve();
+    this.waits = [];
+    this.nextWake = Infinity;
     this.frames = 0;
     this.last = 0;
     this.latencies = [];
