@@ -215,11 +215,11 @@ async function joinAll(conn: GraphqlWs, rooms: string[]): Promise<void> {
  */
 export async function subscriber(server: Server, rooms: string[], tally: Tally, sampled: boolean, token?: string): Promise<WebSocket> {
   let ws: WebSocket;
-  if (server.kind === 'raw') {
+  if (server.protocol === 'plain') {
     ws = new WebSocket(`${server.wsUrl}?rooms=${encodeURIComponent(rooms.join(','))}`, WS_OPTIONS);
     await handshake(ws, (s) => s === 'ok');
     ws.on('message', (d: Buffer) => tally.frame(d, sampled));
-  } else if (server.kind === 'sio') {
+  } else if (server.protocol === 'socket.io') {
     ws = await socketIo(server, rooms);
     const sock = ws;
     ws.on('message', (d: Buffer) => {
@@ -247,13 +247,13 @@ export interface Sender {
 
 /** A sender on its own connection; for Parley, a session that has joined `rooms` first. */
 export async function sender(server: Server, rooms: string[], token?: string): Promise<Sender> {
-  if (server.kind === 'parley') {
+  if (server.protocol === 'graphql') {
     const conn = await GraphqlWs.open(server, token!);
     await joinAll(conn, rooms);
     return { send: (room) => conn.run(SEND, { ch: room, c: content() }), close: () => conn.ws.close() };
   }
-  const ws = server.kind === 'raw' ? new WebSocket(server.wsUrl, WS_OPTIONS) : await socketIo(server, []);
-  if (server.kind === 'raw') await opened(ws);
+  const ws = server.protocol === 'plain' ? new WebSocket(server.wsUrl, WS_OPTIONS) : await socketIo(server, []);
+  if (server.protocol === 'plain') await opened(ws);
   ws.on('error', () => {});
   const acks = new Map<number, () => void>();
   let k = 0;
@@ -261,7 +261,7 @@ export async function sender(server: Server, rooms: string[], token?: string): P
     const s = String(d);
     if (s === '2') return void ws.send('3');
     // raw: {"k":n}; Socket.IO: "43<n>[]", the ack of event "42<n>[…]".
-    const id = server.kind === 'raw' ? (JSON.parse(s) as { k: number }).k : s.startsWith('43') ? parseInt(s.slice(2), 10) : NaN;
+    const id = server.protocol === 'plain' ? (JSON.parse(s) as { k: number }).k : s.startsWith('43') ? parseInt(s.slice(2), 10) : NaN;
     acks.get(id)?.();
     acks.delete(id);
   });
@@ -270,7 +270,7 @@ export async function sender(server: Server, rooms: string[], token?: string): P
       const id = ++k;
       return new Promise<void>((resolve) => {
         acks.set(id, resolve);
-        ws.send(server.kind === 'raw' ? JSON.stringify({ r: room, k: id, c: content() }) : `42${id}${JSON.stringify(['send', { r: room, c: content() }])}`);
+        ws.send(server.protocol === 'plain' ? JSON.stringify({ r: room, k: id, c: content() }) : `42${id}${JSON.stringify(['send', { r: room, c: content() }])}`);
       });
     },
     close: () => ws.close(),

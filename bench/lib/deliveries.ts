@@ -24,6 +24,8 @@ import { parleySubscriptions, startServer, SUBJECTS, type Kind, type Server } fr
 
 export interface Shape extends Load {
   scenario: string;
+  /** Servers to measure; 'raw' is the main reference (share 100%), so it must be there. */
+  kinds: Kind[];
   subscribers: number;
   /** Channel ids ("room:<name>") subscriber i follows. */
   roomsOf(i: number): string[];
@@ -149,9 +151,9 @@ async function eachRig(rigs: Rig[], round: number, fn: (rig: Rig) => Promise<voi
   }
 }
 
-/** Measures the shape on raw ws, Socket.IO and Parley and makes their rows (share of raw ws). */
+/** Measures the shape on its servers (raw ws, Socket.IO, Parley, …) and makes their rows (share of raw ws). */
 export async function deliveryRows(shape: Shape, profileDir?: string): Promise<BenchRow[]> {
-  const kinds: Kind[] = ['raw', 'sio', 'parley'];
+  const { kinds } = shape;
   progress(`${shape.scenario}: starting the servers`);
   // Start-up and set-up run side by side (nothing is measured yet), which saves the minute PGlite can take on a busy machine.
   const started = await Promise.allSettled(kinds.map((kind) => startServer(kind, INSPECT_ARGS)));
