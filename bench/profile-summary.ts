@@ -22,11 +22,12 @@ export interface Entry {
   pct: number;
 }
 
-/** "graphql", "@graphql-tools/executor", "parley src", "node core", or a V8 pseudo-frame such as "(garbage collector)". */
+/** "graphql", "@graphql-tools/executor", "parley src", "node core", "(native)" (C++ bindings such as writev), or a V8 pseudo-frame such as "(garbage collector)". */
 export function packageOf(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (nm) return nm[1]!;
+  if (url.startsWith('wasm://')) return 'wasm (PGlite)';
   if (url.startsWith('node:') || !url.includes('/')) return 'node core';
   if (/\/src\//.test(url)) return 'parley src';
   return url.replace(/^file:\/\//, '');

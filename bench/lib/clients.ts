@@ -24,6 +24,10 @@ export class Tally {
   private nextWake = Infinity;
 
   reset(): void {
+    // Waiters left from the last phase (their timeouts won) are released, not carried into the next count.
+    for (const w of this.waits) w.resolve();
+    this.waits = [];
+    this.nextWake = Infinity;
     this.frames = 0;
     this.last = 0;
     this.latencies = [];
@@ -178,17 +182,24 @@ export async function inBatches<T>(items: T[], limit: number, fn: (item: T, i: n
 
 /** A new Parley user and session (authenticateDevice over HTTP, as an app would sign in). */
 export async function signIn(server: Server, name: string): Promise<string> {
-  const r = await fetch(server.httpUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: 'mutation($d: String!, $u: String) { authenticateDevice(deviceId: $d, username: $u) { token } }',
-      variables: { d: `bench-${name}-${process.pid}-${Date.now()}`, u: name },
-    }),
+  const body = JSON.stringify({
+    query: 'mutation($d: String!, $u: String) { authenticateDevice(deviceId: $d, username: $u) { token } }',
+    variables: { d: `bench-${name}-${process.pid}-${Date.now()}`, u: name },
   });
-  const body = (await r.json()) as { data?: { authenticateDevice: { token: string } }; errors?: unknown };
-  if (!body.data) throw new Error(`sign-in failed: ${JSON.stringify(body.errors)}`);
-  return body.data.authenticateDevice.token;
+  for (let attempt = 1; ; attempt++) {
+    let r: Response;
+    try {
+      r = await fetch(server.httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    } catch (e) {
+      // A kept-alive connection the server has just closed fails the request before it is sent; so can a
+      // connect timeout on a starved machine. Neither reached the server's logic, so trying again is safe.
+      if (attempt < 3) continue;
+      throw new Error(`sign-in failed: ${e instanceof Error ? `${e.message} (${String(e.cause)})` : String(e)}`);
+    }
+    const result = (await r.json()) as { data?: { authenticateDevice: { token: string } }; errors?: unknown };
+    if (!result.data) throw new Error(`sign-in failed: ${JSON.stringify(result.errors)}`);
+    return result.data.authenticateDevice.token;
+  }
 }
 
 async function joinAll(conn: GraphqlWs, rooms: string[]): Promise<void> {
@@ -204,11 +215,11 @@ async function joinAll(conn: GraphqlWs, rooms: string[]): Promise<void> {
  */
 export async function subscriber(server: Server, rooms: string[], tally: Tally, sampled: boolean, token?: string): Promise<WebSocket> {
   let ws: WebSocket;
-  if (server.kind === 'raw') {
+  if (server.protocol === 'plain') {
     ws = new WebSocket(`${server.wsUrl}?rooms=${encodeURIComponent(rooms.join(','))}`, WS_OPTIONS);
     await handshake(ws, (s) => s === 'ok');
     ws.on('message', (d: Buffer) => tally.frame(d, sampled));
-  } else if (server.kind === 'sio') {
+  } else if (server.protocol === 'socket.io') {
     ws = await socketIo(server, rooms);
     const sock = ws;
     ws.on('message', (d: Buffer) => {
@@ -236,13 +247,13 @@ export interface Sender {
 
 /** A sender on its own connection; for Parley, a session that has joined `rooms` first. */
 export async function sender(server: Server, rooms: string[], token?: string): Promise<Sender> {
-  if (server.kind === 'parley') {
+  if (server.protocol === 'graphql') {
     const conn = await GraphqlWs.open(server, token!);
     await joinAll(conn, rooms);
     return { send: (room) => conn.run(SEND, { ch: room, c: content() }), close: () => conn.ws.close() };
   }
-  const ws = server.kind === 'raw' ? new WebSocket(server.wsUrl, WS_OPTIONS) : await socketIo(server, []);
-  if (server.kind === 'raw') await opened(ws);
+  const ws = server.protocol === 'plain' ? new WebSocket(server.wsUrl, WS_OPTIONS) : await socketIo(server, []);
+  if (server.protocol === 'plain') await opened(ws);
   ws.on('error', () => {});
   const acks = new Map<number, () => void>();
   let k = 0;
@@ -250,7 +261,7 @@ export async function sender(server: Server, rooms: string[], token?: string): P
     const s = String(d);
     if (s === '2') return void ws.send('3');
     // raw: {"k":n}; Socket.IO: "43<n>[]", the ack of event "42<n>[…]".
-    const id = server.kind === 'raw' ? (JSON.parse(s) as { k: number }).k : s.startsWith('43') ? parseInt(s.slice(2), 10) : NaN;
+    const id = server.protocol === 'plain' ? (JSON.parse(s) as { k: number }).k : s.startsWith('43') ? parseInt(s.slice(2), 10) : NaN;
     acks.get(id)?.();
     acks.delete(id);
   });
@@ -259,7 +270,7 @@ export async function sender(server: Server, rooms: string[], token?: string): P
       const id = ++k;
       return new Promise<void>((resolve) => {
         acks.set(id, resolve);
-        ws.send(server.kind === 'raw' ? JSON.stringify({ r: room, k: id, c: content() }) : `42${id}${JSON.stringify(['send', { r: room, c: content() }])}`);
+        ws.send(server.protocol === 'plain' ? JSON.stringify({ r: room, k: id, c: content() }) : `42${id}${JSON.stringify(['send', { r: room, c: content() }])}`);
       });
     },
     close: () => ws.close(),

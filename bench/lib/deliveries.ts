@@ -24,6 +24,8 @@ import { parleySubscriptions, startServer, SUBJECTS, type Kind, type Server } fr
 
 export interface Shape extends Load {
   scenario: string;
+  /** Servers to measure; 'raw' is the main reference (share 100%), so it must be there. */
+  kinds: Kind[];
   subscribers: number;
   /** Channel ids ("room:<name>") subscriber i follows. */
   roomsOf(i: number): string[];
@@ -149,14 +151,18 @@ async function eachRig(rigs: Rig[], round: number, fn: (rig: Rig) => Promise<voi
   }
 }
 
-/** Measures the shape on raw ws, Socket.IO and Parley and makes their rows (share of raw ws). */
+/** Measures the shape on its servers (raw ws, Socket.IO, Parley, …) and makes their rows (share of raw ws). */
 export async function deliveryRows(shape: Shape, profileDir?: string): Promise<BenchRow[]> {
-  const kinds: Kind[] = ['raw', 'sio', 'parley'];
+  const { kinds } = shape;
   progress(`${shape.scenario}: starting the servers`);
   // Start-up and set-up run side by side (nothing is measured yet), which saves the minute PGlite can take on a busy machine.
   const started = await Promise.allSettled(kinds.map((kind) => startServer(kind, INSPECT_ARGS)));
   const prepared = await Promise.allSettled(
-    started.map((s, i) => (s.status === 'fulfilled' ? prepare(shape, kinds[i]!, s.value) : Promise.reject(s.reason))),
+    started.map((s, i) =>
+      s.status === 'fulfilled'
+        ? prepare(shape, kinds[i]!, s.value).catch((e: unknown) => Promise.reject(new Error(`set-up: ${e instanceof Error ? e.message : String(e)}`)))
+        : Promise.reject(s.reason),
+    ),
   );
   const rigs = prepared.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []));
   try {
@@ -188,7 +194,8 @@ export async function deliveryRows(shape: Shape, profileDir?: string): Promise<B
   for (const [i, kind] of kinds.entries()) {
     const base = { scenario: shape.scenario, subject: SUBJECTS[kind], reference: kind !== 'parley' };
     const rig = rigs.find((r) => r.kind === kind);
-    const failure = rig?.failed ?? (prepared[i]!.status === 'rejected' ? String((prepared[i] as PromiseRejectedResult).reason) : undefined);
+    const rejected = prepared[i]!.status === 'rejected' ? (prepared[i] as PromiseRejectedResult).reason : undefined;
+    const failure = rig?.failed ?? (rejected instanceof Error ? rejected.message : rejected === undefined ? undefined : String(rejected));
     if (!rig || failure) {
       rows.push({ ...base, note: `failed: ${failure?.slice(0, 300)}` });
       continue;

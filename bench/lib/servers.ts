@@ -2,16 +2,19 @@
 import { randomBytes } from 'node:crypto';
 import { freePort, spawnNode, until, type NodeChild } from './proc.js';
 
-export type Kind = 'raw' | 'sio' | 'parley';
+export type Kind = 'raw' | 'rawCorked' | 'sio' | 'parley';
 
 export const SUBJECTS: Record<Kind, string> = {
   raw: 'raw ws (prebuilt frame)',
+  rawCorked: 'raw ws (prebuilt frame, corked per tick)',
   sio: 'Socket.IO 4.8',
   parley: 'Parley',
 };
 
 export interface Server extends NodeChild {
   kind: Kind;
+  /** What the clients speak: plain frames, Engine.IO/Socket.IO, or graphql-transport-ws. */
+  protocol: 'plain' | 'socket.io' | 'graphql';
   port: number;
   /** ws://… base the clients connect to (Parley: the GraphQL path). */
   wsUrl: string;
@@ -44,8 +47,8 @@ export function parleyEnv(port: number): Record<string, string> {
 
 export async function startServer(kind: Kind, nodeArgs: string[] = []): Promise<Server> {
   const port = await freePort();
-  const script = kind === 'parley' ? 'src/main.ts' : kind === 'raw' ? 'bench/servers/raw-ws.ts' : 'bench/servers/socketio.ts';
-  const env = kind === 'parley' ? parleyEnv(port) : { PORT: String(port) };
+  const script = { parley: 'src/main.ts', raw: 'bench/servers/raw-ws.ts', rawCorked: 'bench/servers/raw-ws.ts', sio: 'bench/servers/socketio.ts' }[kind];
+  const env = kind === 'parley' ? parleyEnv(port) : { PORT: String(port), RAW_CORK: kind === 'rawCorked' ? '1' : '0' };
   const child = spawnNode(script, env, nodeArgs);
   let exited = false;
   void child.exited.then(() => (exited = true));
@@ -64,11 +67,16 @@ export async function startServer(kind: Kind, nodeArgs: string[] = []): Promise<
     throw e;
   }
   const path = kind === 'parley' ? '/graphql' : '/';
-  return { ...child, kind, port, wsUrl: `ws://127.0.0.1:${port}${path}`, httpUrl: `http://127.0.0.1:${port}${path}` };
+  const protocol = kind === 'parley' ? 'graphql' : kind === 'sio' ? 'socket.io' : 'plain';
+  return { ...child, kind, protocol, port, wsUrl: `ws://127.0.0.1:${port}${path}`, httpUrl: `http://127.0.0.1:${port}${path}` };
 }
 
 /** Parley's live subscription count (its /health reports it). */
 export async function parleySubscriptions(server: Server): Promise<number> {
-  const r = await fetch(`http://127.0.0.1:${server.port}/health`);
-  return ((await r.json()) as { subscriptions: number }).subscriptions;
+  try {
+    const r = await fetch(`http://127.0.0.1:${server.port}/health`);
+    return ((await r.json()) as { subscriptions: number }).subscriptions;
+  } catch {
+    return -1; // asked again shortly
+  }
 }

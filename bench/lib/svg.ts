@@ -8,8 +8,9 @@ export function chart(rows: BenchRow[], title: string): string {
   const W = 960, LABEL = 300, ROW = 22, TOP = 56;
   const share = { x: LABEL + 10, w: 300 };
   const p99 = { x: share.x + share.w + 40, w: W - (share.x + share.w + 40) - 20 };
-  // Bars use 85% of a panel, leaving room for the value after the longest one.
-  const maxShare = Math.max(1, ...rows.map((r) => r.share ?? 0)) / 0.85;
+  // Bars use 85% of a panel, leaving room for the value after the longest one;
+  // the scale stops at 200% so one far-off row does not flatten the others (its bar is cut, its label true).
+  const maxShare = Math.min(2, Math.max(1, ...rows.map((r) => r.share ?? 0))) / 0.85;
   const maxP99 = Math.max(1, ...rows.map((r) => r.p99Ms ?? 0));
   const out: string[] = [];
   let y = TOP;
@@ -24,7 +25,7 @@ export function chart(rows: BenchRow[], title: string): string {
     const fill = r.reference ? '#9aa5b1' : '#2f6fdf';
     out.push(`<text x="20" y="${y + 15}">${esc(r.subject)}</text>`);
     if (r.share !== undefined) {
-      const w = (r.share / maxShare) * share.w;
+      const w = (Math.min(r.share, maxShare * 0.85) / maxShare) * share.w;
       out.push(`<rect x="${share.x}" y="${y + 4}" width="${w.toFixed(1)}" height="${ROW - 8}" fill="${fill}"/>`);
       out.push(`<text x="${(share.x + w + 4).toFixed(1)}" y="${y + 15}">${(r.share * 100).toFixed(1)}%</text>`);
     } else {

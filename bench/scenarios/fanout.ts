@@ -1,7 +1,9 @@
 // Scenario "fanout" (issue 8, item 1): one room, N WebSocket subscribers
 // (1,000 by default, 100 with --quick), one sender on its own connection.
 // Servers, each a fresh OS process: raw `ws` writing one prebuilt frame to
-// every socket, Socket.IO 4.8 (io.to(room).emit), and Parley (each subscriber
+// every socket (the main reference), the same with writes corked per tick (an
+// extra reference: what batching the frames of one tick per socket is worth,
+// which Socket.IO partly does), Socket.IO 4.8 (io.to(room).emit), and Parley (each subscriber
 // its own user and session: authenticateDevice, joinChat(persistence: false),
 // channelMessage(channelId: "room:bench") over graphql-transport-ws, the same
 // document for all; the sender calls sendMessage over graphql-ws).
@@ -17,6 +19,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
   const s = sizes(opts.quick);
   const shape: Shape = {
     scenario: 'fanout',
+    kinds: ['raw', 'rawCorked', 'sio', 'parley'],
     subscribers: s.subscribers,
     roomsOf: () => ['room:bench'],
     perRoom: s.subscribers,

@@ -24,6 +24,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
   const all = Array.from({ length: groups * GROUP }, (_, i) => room(Math.floor(i / GROUP), i % GROUP));
   const shape: Shape = {
     scenario: 'rooms',
+    kinds: ['raw', 'sio', 'parley'],
     subscribers: groups * GROUP,
     roomsOf: (i) => Array.from({ length: GROUP }, (_, k) => room(Math.floor(i / GROUP), k)),
     perRoom: GROUP,
