@@ -79,19 +79,22 @@ async function settledRss(rig: { inspector: Inspector; server: Server }): Promis
 
 async function prepare(shape: Shape, kind: Kind, server: Server): Promise<Rig> {
   const inspector = await Inspector.attach(server);
-  const rssBefore = await settledRss({ inspector, server });
   const started = performance.now();
+  const ids = Array.from({ length: shape.subscribers }, (_, i) => i);
+  // Parley: every subscriber is its own user and session. Signed in before the
+  // memory baseline: their rows are database memory (PGlite's heap in this
+  // process, another process on PostgreSQL), not what a connection costs.
+  const tokens = new Map<number, string>();
+  if (kind === 'parley') await inBatches(ids, 32, async (i) => void tokens.set(i, await signIn(server, `s${i}`)));
+  const rssBefore = await settledRss({ inspector, server });
   const tally = new Tally();
   const rig: Rig = {
     kind, server, inspector, tally, sockets: [], senders: [], setupSeconds: 0, rssPerSubscriberKB: NaN, errors: [],
     rates: [], sent: 0, missing: 0, wallMs: 0, serverCpuMs: 0, clientCpuMs: 0, serverWaitMs: 0, clientWaitMs: 0,
     latencies: [], sampleBytes: 0, sampleFrames: 0,
   };
-  const ids = Array.from({ length: shape.subscribers }, (_, i) => i);
   await inBatches(ids, 32, async (i) => {
-    // Parley: every subscriber is its own user and session.
-    const token = kind === 'parley' ? await signIn(server, `s${i}`) : undefined;
-    rig.sockets.push(await subscriber(server, shape.roomsOf(i), tally, i % shape.sampleEvery === 0, token));
+    rig.sockets.push(await subscriber(server, shape.roomsOf(i), tally, i % shape.sampleEvery === 0, tokens.get(i)));
   });
   for (const [j, rooms] of shape.senderRooms.entries()) {
     rig.senders.push(await sender(server, rooms, kind === 'parley' ? await signIn(server, `sender${j}`) : undefined));
