@@ -47,6 +47,8 @@ interface Rig {
   senders: Sender[];
   setupSeconds: number;
   rssPerSubscriberKB: number;
+  /** Live JS heap per subscriber: steadier than RSS, which keeps pages the heap has freed. */
+  heapPerSubscriberKB: number;
   errors: string[];
   failed?: string;
   rates: number[];
@@ -77,6 +79,11 @@ async function settledRss(rig: { inspector: Inspector; server: Server }): Promis
   return rssKB(rig.server.pid);
 }
 
+/** The process's heap of live JS objects, in KB, after settledRss's collections. */
+async function heapKB(rig: { inspector: Inspector }): Promise<number> {
+  return (await rig.inspector.heapUsed()) / 1024;
+}
+
 async function prepare(shape: Shape, kind: Kind, server: Server): Promise<Rig> {
   const inspector = await Inspector.attach(server);
   const started = performance.now();
@@ -87,9 +94,10 @@ async function prepare(shape: Shape, kind: Kind, server: Server): Promise<Rig> {
   const tokens = new Map<number, string>();
   if (kind === 'parley') await inBatches(ids, 32, async (i) => void tokens.set(i, await signIn(server, `s${i}`)));
   const rssBefore = await settledRss({ inspector, server });
+  const heapBefore = await heapKB({ inspector });
   const tally = new Tally();
   const rig: Rig = {
-    kind, server, inspector, tally, sockets: [], senders: [], setupSeconds: 0, rssPerSubscriberKB: NaN, errors: [],
+    kind, server, inspector, tally, sockets: [], senders: [], setupSeconds: 0, rssPerSubscriberKB: NaN, heapPerSubscriberKB: NaN, errors: [],
     rates: [], sent: 0, missing: 0, wallMs: 0, serverCpuMs: 0, clientCpuMs: 0, serverWaitMs: 0, clientWaitMs: 0,
     latencies: [], sampleBytes: 0, sampleFrames: 0,
   };
@@ -104,6 +112,7 @@ async function prepare(shape: Shape, kind: Kind, server: Server): Promise<Rig> {
   }
   rig.setupSeconds = (performance.now() - started) / 1000;
   rig.rssPerSubscriberKB = ((await settledRss(rig)) - rssBefore) / shape.subscribers;
+  rig.heapPerSubscriberKB = ((await heapKB(rig)) - heapBefore) / shape.subscribers;
   progress(`${shape.scenario}/${kind}: ${shape.subscribers} subscribers and ${rig.senders.length} senders ready in ${rig.setupSeconds.toFixed(1)} s`);
   return rig;
 }
@@ -223,6 +232,7 @@ function rowOf(shape: Shape, rig: Rig, base: Pick<BenchRow, 'scenario' | 'subjec
     `${Math.round(rig.sampleBytes / rig.sampleFrames)} B frames`,
     `latency at ${(rate / shape.perRoom / 2).toFixed(0)} msg/s`,
     `waited for CPU srv ${((rig.serverWaitMs / rig.wallMs) * 100).toFixed(0)}% cli ${((rig.clientWaitMs / rig.wallMs) * 100).toFixed(0)}%`,
+    `JS heap ${rig.heapPerSubscriberKB.toFixed(1)} KB/sub`,
     `setup ${rig.setupSeconds.toFixed(0)} s`,
   ];
   // Running or waiting to run all window long: the load process, not the server, may be what limits the rate.

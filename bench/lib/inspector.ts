@@ -40,6 +40,11 @@ export class Inspector {
     await this.call('HeapProfiler.collectGarbage');
   }
 
+  /** Bytes of live objects on the V8 heap (read after collectGarbage, what the process holds). */
+  async heapUsed(): Promise<number> {
+    return (await this.call<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize;
+  }
+
   async startProfile(): Promise<void> {
     await this.call('Profiler.enable');
     await this.call('Profiler.setSamplingInterval', { interval: 500 }); // µs
