@@ -14,12 +14,17 @@ const CLOSE = Buffer.from('}');
  * stops reading still runs out of budget and is closed (4413).
  */
 export function directSink(socket: WebSocket, outbox: Outbox, id: string, flushed: () => void): DirectSink {
-  const head = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
-  const tcp = rawStream(socket);
+  // Built at the first write: queries and mutations get a sink too but never write to it.
+  let head: Buffer | null = null;
+  let tcp: Socket | null = null;
   return {
     write(payload) {
       if (socket.readyState !== socket.OPEN) return true;
       if (!outbox.take()) return false;
+      if (!head) {
+        head = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+        tcp = rawStream(socket);
+      }
       if (tcp) {
         corkUntilIdle(tcp);
         tcp.write(textFrame(head, payload), flushed);

@@ -1,22 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+export { freePort } from './port.js';
+import { freePort } from './port.js';
 import { fileURLToPath } from 'node:url';
 import { endpoint, until, type Endpoint } from './server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** A port nobody listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Health {
   status: 'ok' | 'degraded' | 'unavailable';
