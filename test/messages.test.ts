@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from './helpers/backends.js';
-import { feedsLive, joinRoom, pairInRoom, Q, send, startServer, subscribe, uniqueName, type TestServer } from './helpers/server.js';
+import { feedsLive, joinRoom, pairInRoom, Q, send, startServer, subscribe, uniqueName, until, type TestServer } from './helpers/server.js';
 
 describe.each(backends())('messages ($name)', (backend) => {
   let server: TestServer;
@@ -57,6 +57,46 @@ describe.each(backends())('messages ($name)', (backend) => {
     // Live order is history order, and every acknowledged message arrived once.
     expect(received.map((m) => m.id)).toEqual(history.map((e: any) => e.node.id));
     expect(new Set(received.map((m) => m.id))).toEqual(new Set(acks.map((a) => a.messageId)));
+    sub.close();
+  });
+
+  it('stores sends that queued on a busy channel together, in order, and refuses only those of a session that left meanwhile', async () => {
+    const [ada, eve, carl, bob] = [await server.signIn(), await server.signIn(), await server.signIn(), await server.signIn()];
+    const name = uniqueName('room');
+    const room = await joinRoom(server, ada, name);
+    await joinRoom(server, eve, name, { persistence: false });
+    await joinRoom(server, carl, name);
+    await joinRoom(server, bob, name);
+    const sub = subscribe(server.ws(bob), Q.onMessage, { c: room });
+    await feedsLive(server, bob, 1);
+
+    // Hold the channel's lock, as a slow write would, while 30 sends queue behind it.
+    const { deps } = server.app;
+    let release!: () => void;
+    const held = deps.channelLock.run(room, () => new Promise<void>((r) => (release = r)));
+    const senders = [ada, eve, carl];
+    const results = Array.from({ length: 30 }, (_, i) => server.gql(Q.send, { c: room, content: { i } }, senders[i % 3]!.token));
+    await until(() => deps.channelLock.queued(room) === 30, 5000, '30 queued sends');
+    expect(await server.gql(Q.leave, { c: room }, carl.token)).toMatchObject({ data: { leaveChat: true } });
+    const before = deps.db.queries;
+    release();
+    await held;
+    const answers = await Promise.all(results);
+
+    answers.forEach((r, i) => {
+      if (i % 3 === 2) expect(r.errors?.[0]?.extensions?.code, `carl's send ${i}`).toBe('FORBIDDEN');
+      else expect(r.data?.sendMessage, `send ${i}`).toMatchObject({ channelId: room, persistent: i % 3 === 0 });
+    });
+    // Ada's ten messages took one statement, not ten.
+    expect(deps.db.queries - before).toBe(1);
+    const accepted = answers.filter((r) => r.data).map((r) => r.data.sendMessage.messageId);
+    const received: any[] = [];
+    for (let i = 0; i < accepted.length; i++) received.push(await sub.next());
+    expect(received.map((m) => m.id).sort()).toEqual([...accepted].sort());
+    const stored = (await server.gql(Q.history, { c: room, first: 100, forward: true }, bob.token)).data.channelMessages.edges.map((e: any) => e.node);
+    expect(stored.map((m: any) => m.senderId)).toEqual(Array(10).fill(ada.userId));
+    // Live order is history order, with the never-stored messages in the places they were sent.
+    expect(received.filter((m) => m.persistent).map((m) => m.id)).toEqual(stored.map((m: any) => m.id));
     sub.close();
   });
 

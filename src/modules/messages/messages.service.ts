@@ -2,10 +2,12 @@ import { uuidv7 } from 'uuidv7';
 import type { Prisma } from '../../db/index.js';
 import type { Deps } from '../../deps.js';
 import { forbidden } from '../../lib/errors.js';
+import type { BatchKind } from '../../lib/keyed-mutex.js';
 import { MessageCode, type ChatMessage } from '../../realtime/types.js';
 import { assertMayAccess, channelFromId } from '../channels/access.js';
 import type { Viewer } from '../users/tokens.js';
 import { validateContent } from './content.js';
+import { insertMessages, type NewMessage } from './insert-batch.js';
 import { channelFields, fromRow, toAck, type MessageAck } from './message-shape.js';
 
 export async function requireJoined(deps: Deps, viewer: Viewer, channelId: string) {
@@ -30,10 +32,30 @@ export async function stillJoined(deps: Deps, viewer: Viewer, channelId: string)
   if (!(await deps.presence.get(channelId, viewer.sessionId))) throw forbidden(`You are no longer joined to channel ${channelId}.`);
 }
 
+interface PendingSend {
+  viewer: Viewer;
+  persistence: boolean;
+  content: Record<string, unknown>;
+}
+
+/** Sends that queue on a busy channel go together: one statement stores them all (see insertMessages). */
+const MAX_BATCH = 256;
+const sendBatches = new WeakMap<Deps, BatchKind<PendingSend, ChatMessage>>();
+
+function sendBatch(deps: Deps): BatchKind<PendingSend, ChatMessage> {
+  let kind = sendBatches.get(deps);
+  if (!kind) {
+    kind = { max: MAX_BATCH, run: (channelId, items) => storeAndPublish(deps, channelId, items) };
+    sendBatches.set(deps, kind);
+  }
+  return kind;
+}
+
 /**
  * Stores (when the session joined with persistence) and broadcasts a message.
  * Storing and publishing happen under the channel's lock so that live
- * delivery follows history order.
+ * delivery follows history order; sends that wait for the lock together are
+ * stored in one round trip, and each is acknowledged once its batch committed.
  */
 export async function sendMessage(
   deps: Deps,
@@ -42,31 +64,40 @@ export async function sendMessage(
 ): Promise<MessageAck> {
   const content = validateContent(input.content, deps.config.MAX_MESSAGE_BYTES);
   const presence = await requireSender(deps, viewer, input.channelId);
-  const message = await deps.channelLock.run(input.channelId, async () => {
-    await stillJoined(deps, viewer, input.channelId);
-    const m = presence.persistence
-      ? await storeMessage(deps, { channelId: input.channelId, code: MessageCode.CHAT, senderId: viewer.userId, username: viewer.username, content })
-      : transientMessage(input.channelId, viewer, content);
-    await deps.pubsub.publish('channel', input.channelId, { type: 'message', message: m });
-    return m;
-  });
+  const message = await deps.channelLock.batch(input.channelId, sendBatch(deps), { viewer, persistence: presence.persistence, content });
   return toAck(message);
 }
 
-export interface NewMessage {
-  channelId: string;
-  code: number;
-  senderId: string;
-  username: string;
-  content: Record<string, unknown>;
+async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend[]): Promise<PromiseSettledResult<ChatMessage>[]> {
+  const joined = await Promise.allSettled(items.map((i) => stillJoined(deps, i.viewer, channelId)));
+  const toStore = items.filter((i, n) => i.persistence && joined[n]!.status === 'fulfilled');
+  const stored = toStore.length
+    ? await insertMessages(deps.db, channelId, toStore.map((i) => newChat(channelId, i)))
+    : [];
+  let next = 0;
+  const messages = items.map((i, n) => {
+    if (joined[n]!.status === 'rejected') return null;
+    return i.persistence ? stored[next++]! : transientMessage(channelId, i.viewer, i.content);
+  });
+  // Published in order without waiting in between: each transport keeps the order of publish calls.
+  return Promise.all(
+    messages.map(async (m, n): Promise<PromiseSettledResult<ChatMessage>> => {
+      if (!m) return joined[n] as PromiseRejectedResult;
+      try {
+        await deps.pubsub.publish('channel', channelId, { type: 'message', message: m });
+        return { status: 'fulfilled', value: m };
+      } catch (reason) {
+        return { status: 'rejected', reason };
+      }
+    }),
+  );
 }
 
-/** Appends to a channel's history with the next sequence number; the row lock on the channel orders concurrent writers. */
-export async function storeMessage(deps: Deps, m: NewMessage): Promise<ChatMessage> {
-  return deps.prisma.$transaction((tx) => appendMessage(tx, m));
+function newChat(channelId: string, i: PendingSend): NewMessage {
+  return { channelId, code: MessageCode.CHAT, senderId: i.viewer.userId, username: i.viewer.username, content: i.content };
 }
 
-/** storeMessage inside a caller's transaction (group events are stored with the membership change they describe). */
+/** Appends inside a caller's transaction (group events are stored with the membership change they describe). */
 export async function appendMessage(tx: Prisma.TransactionClient, m: NewMessage): Promise<ChatMessage> {
   const channel = await tx.channel.update({ where: { id: m.channelId }, data: { lastSeq: { increment: 1 } }, select: { lastSeq: true } });
   const now = new Date();

@@ -1,0 +1,51 @@
+import { uuidv7 } from 'uuidv7';
+import type { Database } from '../../db/index.js';
+import type { ChatMessage } from '../../realtime/types.js';
+import { channelFields } from './message-shape.js';
+
+export interface NewMessage {
+  channelId: string;
+  code: number;
+  senderId: string;
+  username: string;
+  content: Record<string, unknown>;
+}
+
+// One statement, so one round trip and its own transaction: the UPDATE takes
+// the channel's row lock and reserves `n` sequence numbers, the INSERT stores
+// the rows in the batch's order. Writers in other processes queue on that row
+// lock, so per-channel commit order is sequence order. A channel that does not
+// exist yields no row and inserts nothing.
+const INSERT_BATCH = `
+WITH c AS (
+  UPDATE "Channel" SET "lastSeq" = "lastSeq" + $2 WHERE id = $1 RETURNING "lastSeq" - $2 AS base
+), ins AS (
+  INSERT INTO "Message" (id, "channelId", seq, code, "senderId", username, content, "createTime", "updateTime")
+  SELECT m.v->>'id', $1, c.base + m.n, (m.v->>'code')::int, m.v->>'senderId', m.v->>'username', m.v->'content', $3::timestamp(3), $3::timestamp(3)
+  FROM c, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS m(v, n)
+)
+SELECT base::text AS base FROM c`;
+
+/**
+ * Appends messages to one channel's history in one statement, with
+ * consecutive sequence numbers in the order given.
+ */
+export async function insertMessages(db: Pick<Database, 'query'>, channelId: string, items: NewMessage[]): Promise<ChatMessage[]> {
+  const now = new Date();
+  const rows = items.map((m) => ({ id: uuidv7(), code: m.code, senderId: m.senderId, username: m.username, content: m.content }));
+  // Timestamps are stored as UTC wall-clock time, as Prisma stores them.
+  const utc = now.toISOString().slice(0, 23);
+  const result = await db.query<{ base: string }>(INSERT_BATCH, [channelId, items.length, utc, JSON.stringify(rows)]);
+  if (!result[0]) throw new Error(`channel ${channelId} has no row to store messages in`);
+  const base = BigInt(result[0].base);
+  const fields = channelFields(channelId);
+  return rows.map((r, i) => ({
+    ...r,
+    channelId,
+    seq: (base + BigInt(i) + 1n).toString(),
+    createTime: now,
+    updateTime: now,
+    persistent: true,
+    ...fields,
+  }));
+}
