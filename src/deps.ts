@@ -52,10 +52,10 @@ export interface Deps {
 export async function createDeps(config: Config, log: Logger, hooks = new HookRegistry([], log)): Promise<Deps> {
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log });
   const store: MessageStore = {
-    head: (channelId) => headSeq(db, channelId),
+    head: (channelId) => headSeq({ db }, channelId),
     async between(channelId, after, before) {
       const out: ChatMessage[] = [];
-      for await (const m of storedAfter(db, channelId, after, before)) out.push(m);
+      for await (const m of storedAfter({ db }, channelId, after, before)) out.push(m);
       return out;
     },
   };

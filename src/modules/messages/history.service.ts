@@ -4,15 +4,13 @@ import type { ChatMessage } from '../../realtime/types.js';
 import { assertMayAccess, channelFromId } from '../channels/access.js';
 import type { Viewer } from '../users/tokens.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { fromRow } from './message-shape.js';
+import { readHead, readMessages } from './history-sql.js';
 
 export interface HistoryPage {
   edges: { cursor: string; node: ChatMessage }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   cacheableCursor: string;
 }
-
-
 
 /**
  * A page of a channel's stored messages, by keyset on the channel's sequence
@@ -29,13 +27,9 @@ export async function channelMessages(
   const after = input.after == null ? null : decodeCursor(input.after, channelId);
   await assertMayAccess(deps, viewer, ref);
 
-  const rows = await deps.prisma.message.findMany({
-    where: { channelId, ...(after === null ? {} : { seq: forward ? { gt: after } : { lt: after } }) },
-    orderBy: { seq: forward ? 'asc' : 'desc' },
-    take: first + 1,
-  });
+  const rows = await readMessages(deps.db, channelId, forward ? { after, before: null, forward, limit: first + 1 } : { after: null, before: after, forward, limit: first + 1 });
   const hasNextPage = rows.length > first;
-  const edges = rows.slice(0, first).map((r) => ({ cursor: encodeCursor(channelId, r.seq), node: fromRow(r) }));
+  const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(channelId, node.seq!), node }));
   const newest = forward ? edges.at(-1) : edges[0];
   return {
     edges,
@@ -56,23 +50,21 @@ async function headCursor(deps: Deps, channelId: string): Promise<string> {
 
 /** Stored messages after a sequence number (and before another, if given), oldest first, in pages; used to replay before going live. */
 export async function* storedAfter(
-  deps: Pick<Deps, 'prisma'>,
+  deps: Pick<Deps, 'db'>,
   channelId: string,
   after: bigint,
   before: bigint | null = null,
 ): AsyncGenerator<ChatMessage> {
   let from = after;
   for (;;) {
-    const seq = before === null ? { gt: from } : { gt: from, lt: before };
-    const rows = await deps.prisma.message.findMany({ where: { channelId, seq }, orderBy: { seq: 'asc' }, take: MAX_FIRST });
-    for (const r of rows) yield fromRow(r);
+    const rows = await readMessages(deps.db, channelId, { after: from, before, forward: true, limit: MAX_FIRST });
+    yield* rows;
     if (rows.length < MAX_FIRST) return;
-    from = rows.at(-1)!.seq;
+    from = BigInt(rows.at(-1)!.seq!);
   }
 }
 
 /** The sequence of a channel's newest stored message (0 when none). */
-export async function headSeq(deps: Pick<Deps, 'prisma'>, channelId: string): Promise<bigint> {
-  const channel = await deps.prisma.channel.findUnique({ where: { id: channelId }, select: { lastSeq: true } });
-  return channel?.lastSeq ?? 0n;
+export function headSeq(deps: Pick<Deps, 'db'>, channelId: string): Promise<bigint> {
+  return readHead(deps.db, channelId);
 }

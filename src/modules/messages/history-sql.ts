@@ -1,0 +1,54 @@
+import type { Database } from '../../db/index.js';
+import type { ChatMessage } from '../../realtime/types.js';
+import { channelFields } from './message-shape.js';
+
+interface MessageRow {
+  id: string;
+  seq: string;
+  code: number;
+  senderId: string;
+  username: string;
+  content: Record<string, unknown>;
+  createTime: Date;
+  updateTime: Date;
+}
+
+// Timestamps are stored as UTC wall-clock time (as Prisma writes them); read
+// as timestamptz, both drivers return them as Dates. seq as text: the drivers
+// disagree on BIGINT (so ORDER BY names the table's column, not that text alias). The (channelId, seq) unique index serves every variant.
+const COLUMNS = `id, seq::text AS seq, code, "senderId", username, content,
+  "createTime" AT TIME ZONE 'UTC' AS "createTime", "updateTime" AT TIME ZONE 'UTC' AS "updateTime"`;
+const NEWER = `SELECT ${COLUMNS} FROM "Message" WHERE "channelId" = $1 AND seq > $2 ORDER BY "Message".seq ASC LIMIT $3`;
+const OLDER = `SELECT ${COLUMNS} FROM "Message" WHERE "channelId" = $1 AND seq < $2 ORDER BY "Message".seq DESC LIMIT $3`;
+const BETWEEN = `SELECT ${COLUMNS} FROM "Message" WHERE "channelId" = $1 AND seq > $2 AND seq < $3 ORDER BY "Message".seq ASC LIMIT $4`;
+const HEAD = `SELECT "lastSeq"::text AS seq FROM "Channel" WHERE id = $1`;
+
+/** The largest sequence PostgreSQL's BIGINT holds: "older than the newest" needs no second query shape. */
+const END = (2n ** 63n - 1n).toString();
+
+export interface Range {
+  /** Exclusive bounds; null is open. */
+  after: bigint | null;
+  before: bigint | null;
+  /** Oldest first when true, newest first otherwise. */
+  forward: boolean;
+  limit: number;
+}
+
+/** One keyset read of a channel's stored messages, straight through the driver. */
+export async function readMessages(db: Pick<Database, 'query'>, channelId: string, r: Range): Promise<ChatMessage[]> {
+  const after = (r.after ?? -1n).toString();
+  const rows = !r.forward
+    ? await db.query<MessageRow>(OLDER, [channelId, r.before?.toString() ?? END, r.limit])
+    : r.before === null
+      ? await db.query<MessageRow>(NEWER, [channelId, after, r.limit])
+      : await db.query<MessageRow>(BETWEEN, [channelId, after, r.before.toString(), r.limit]);
+  const fields = channelFields(channelId);
+  return rows.map((row) => ({ ...row, channelId, persistent: true, ...fields }));
+}
+
+/** The sequence of a channel's newest stored message (0 when none or no channel). */
+export async function readHead(db: Pick<Database, 'query'>, channelId: string): Promise<bigint> {
+  const rows = await db.query<{ seq: string }>(HEAD, [channelId]);
+  return rows[0] ? BigInt(rows[0].seq) : 0n;
+}
