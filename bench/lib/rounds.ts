@@ -3,7 +3,7 @@
 // measured alone in interleaved rounds, with the CPU of the server, of this
 // process and of PostgreSQL's processes over each window.
 import { percentile } from '../stats.js';
-import { cpuByPid, cpuMs, cpuMsSince } from './proc.js';
+import { cpuByPid, cpuMs, cpuMsSince, runQueueMs } from './proc.js';
 
 /** What one window of a subject produced. */
 export interface Outcome {
@@ -33,6 +33,9 @@ export interface Measured {
   serverCpuMs: number;
   clientCpuMs: number;
   pgCpuMs: number;
+  /** Runnable but not running (other work on the machine): the server's main thread, and this process's. */
+  serverWaitMs: number;
+  clientWaitMs: number;
   failed?: string;
 }
 
@@ -61,8 +64,8 @@ export async function closedLoop(concurrency: number, seconds: number, op: () =>
 }
 
 /** Runs every subject for a warm-up, then `rounds` measured windows, rotating the order each round. */
-export async function interleaved(subjects: Subject[], o: { rounds: number; seconds: number; warmupSeconds: number }, progress?: (s: string) => void) {
-  const results = new Map<Subject, Measured>(subjects.map((s) => [s, { outcomes: [], windowMs: 0, serverCpuMs: 0, clientCpuMs: 0, pgCpuMs: 0 }]));
+export async function interleaved<S extends Subject>(subjects: S[], o: { rounds: number; seconds: number; warmupSeconds: number }, progress?: (s: string) => void) {
+  const results = new Map<S, Measured>(subjects.map((s) => [s, { outcomes: [], windowMs: 0, serverCpuMs: 0, clientCpuMs: 0, pgCpuMs: 0, serverWaitMs: 0, clientWaitMs: 0 }]));
   for (let round = -1; round < o.rounds; round++) {
     const order = subjects.map((_, i) => subjects[(i + Math.max(round, 0)) % subjects.length]!);
     for (const subject of order) {
@@ -74,7 +77,10 @@ export async function interleaved(subjects: Subject[], o: { rounds: number; seco
           continue;
         }
         const [srv0, pg0, cli0, wall0] = [subject.serverPid ? cpuMs(subject.serverPid) : 0, cpuByPid('postgres'), process.cpuUsage(), performance.now()];
+        const [srvWait0, cliWait0] = [subject.serverPid ? runQueueMs(subject.serverPid) : 0, runQueueMs('self')];
         const outcome = await subject.run(o.seconds);
+        m.serverWaitMs += subject.serverPid ? runQueueMs(subject.serverPid) - srvWait0 : 0;
+        m.clientWaitMs += runQueueMs('self') - cliWait0;
         const cli = process.cpuUsage(cli0);
         m.windowMs += performance.now() - wall0;
         m.serverCpuMs += subject.serverPid ? cpuMs(subject.serverPid) - srv0 : 0;
@@ -100,6 +106,7 @@ export function summary(m: Measured) {
   const expected = m.outcomes.reduce((n, o) => n + (o.expected ?? 0), 0);
   const missing = m.outcomes.reduce((n, o) => n + (o.missing ?? 0), 0);
   if (expected) notes.push(`deliveries ${(((expected - missing) / expected) * 100).toFixed(2)}% of ${expected.toLocaleString('en-US')}`);
+  notes.push(`waited for CPU ${m.serverWaitMs ? `srv ${pct(m.serverWaitMs).toFixed(0)}% ` : ''}cli ${pct(m.clientWaitMs).toFixed(0)}%`);
   const errors = m.outcomes.flatMap((o) => o.errors ?? []);
   if (errors.length) notes.push(`errors: ${errors[0]}`);
   return {
