@@ -16,7 +16,7 @@ import { uuidv7 } from 'uuidv7';
 import type WebSocket from 'ws';
 import { inBatches, sender, signIn, subscriber, Tally, type Sender } from '../lib/clients.js';
 import { progress } from '../lib/deliveries.js';
-import { drain, saturate } from '../lib/load.js';
+import { sendsSubject } from '../lib/load.js';
 import { sizes } from '../lib/options.js';
 import { freshDatabase, insertMessages, pgUnreachable, pgWhere, referenceTable } from '../lib/postgres.js';
 import { until } from '../lib/proc.js';
@@ -30,35 +30,10 @@ const SUBSCRIBERS = 10;
 const MANY_SENDERS = 4;
 const DATABASE = 'parley_bench_stored';
 
-interface Row { subject: string; reference: boolean; unit: string; note: string; pg: boolean }
+/** One sender, 32 sends in flight, and as many messages' deliveries not yet received at most. */
+const oneRoomLoad = (room: string) => ({ perRoom: SUBSCRIBERS, senderRooms: [[room]], ackWindow: IN_FLIGHT, inFlight: IN_FLIGHT * SUBSCRIBERS });
 
-/** Sends of `senders` (each over its rooms), acknowledged sends counted; deliveries too when a tally is given. */
-function sends(name: string, server: Server, senders: Sender[], senderRooms: string[][], tally?: Tally): Subject {
-  const perRoom = tally ? SUBSCRIBERS : 0;
-  const load = { perRoom, senderRooms, ackWindow: IN_FLIGHT, inFlight: IN_FLIGHT * perRoom };
-  return {
-    name,
-    serverPid: server.pid,
-    async run(seconds) {
-      const latencies: number[] = [];
-      const errors: string[] = [];
-      const timed = senders.map((s) => ({
-        ...s,
-        send: (room: string) => {
-          const t = performance.now();
-          return s.send(room).then(() => void latencies.push(performance.now() - t));
-        },
-      }));
-      const counter = tally ?? new Tally();
-      counter.reset();
-      const { sent, first } = await saturate(load, timed, counter, seconds, errors);
-      const wallMs = performance.now() - first;
-      const missing = tally ? await drain(tally, sent * perRoom) : 0;
-      if (tally?.errors.length) errors.push(...tally.errors);
-      return { count: sent, wallMs, latencies, errors, expected: sent * perRoom, missing };
-    },
-  };
-}
+interface Row { subject: string; reference: boolean; unit: string; note: string; pg: boolean }
 
 /** Single- or multi-row INSERTs into the reference table, IN_FLIGHT statements at once. */
 function inserts(name: string, pool: pg.Pool, rowsPer: number, seq: () => number): Subject {
@@ -106,8 +81,8 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
     const t = await oneRoom(lite, 'room:transient', false);
     const st = await oneRoom(lite, 'room:stored', true);
     await until('every subscription on PGlite', async () => (await parleySubscriptions(lite)) >= 2 * SUBSCRIBERS, 60_000);
-    add(sends('transient', lite, [t.sender], [['room:transient']], t.tally), { subject: 'Parley not stored (PGlite)', reference: false, unit: 'sends/s', note: oneRoomNote, pg: false });
-    add(sends('stored-pglite', lite, [st.sender], [['room:stored']], st.tally), { subject: 'Parley stored (PGlite)', reference: false, unit: 'sends/s', note: oneRoomNote, pg: false });
+    add(sendsSubject('transient', lite.pid, [t.sender], oneRoomLoad('room:transient'), t.tally), { subject: 'Parley not stored (PGlite)', reference: false, unit: 'sends/s', note: oneRoomNote, pg: false });
+    add(sendsSubject('stored-pglite', lite.pid, [st.sender], oneRoomLoad('room:stored'), st.tally), { subject: 'Parley stored (PGlite)', reference: false, unit: 'sends/s', note: oneRoomNote, pg: false });
 
     if (onPg && pgUrl) {
       pool = new pg.Pool({ connectionString: pgUrl, max: 10, idleTimeoutMillis: 0 });
@@ -120,12 +95,12 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
 
       const p = await oneRoom(onPg, 'room:stored', true);
       await until('every subscription on PostgreSQL', async () => (await parleySubscriptions(onPg)) >= SUBSCRIBERS, 60_000);
-      add(sends('stored-pg', onPg, [p.sender], [['room:stored']], p.tally), { subject: 'Parley stored (PostgreSQL)', reference: false, unit: 'sends/s', note: oneRoomNote, pg: true });
+      add(sendsSubject('stored-pg', onPg.pid, [p.sender], oneRoomLoad('room:stored'), p.tally), { subject: 'Parley stored (PostgreSQL)', reference: false, unit: 'sends/s', note: oneRoomNote, pg: true });
 
       const rooms = Array.from({ length: manyRooms }, (_, i) => `room:many${i}`);
       const quarters = Array.from({ length: MANY_SENDERS }, (_, j) => rooms.filter((_, i) => i % MANY_SENDERS === j));
       for (const [j, quarter] of quarters.entries()) senders.push(await sender(onPg, quarter, await signIn(onPg, `many-sender${j}`), true));
-      add(sends('stored-pg-rooms', onPg, senders.slice(-MANY_SENDERS), quarters), {
+      add(sendsSubject('stored-pg-rooms', onPg.pid, senders.slice(-MANY_SENDERS), { perRoom: 0, senderRooms: quarters, ackWindow: IN_FLIGHT, inFlight: 0 }), {
         subject: `Parley stored (PostgreSQL), ${manyRooms.toLocaleString('en-US')} rooms`, reference: false, unit: 'sends/s', pg: true,
         note: `${MANY_SENDERS} connections × ${IN_FLIGHT} sends in flight, round-robin over their quarter of the rooms, no subscribers; p50/p99 send→ack`,
       });
