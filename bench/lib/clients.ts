@@ -115,7 +115,7 @@ async function socketIo(server: Server, rooms: string[]): Promise<WebSocket> {
 }
 
 // ---- graphql-transport-ws ----
-const JOIN = 'mutation($t: String!) { joinChat(target: $t, type: ROOM, persistence: false) { id } }';
+const JOIN = 'mutation($t: String!, $p: Boolean!) { joinChat(target: $t, type: ROOM, persistence: $p) { id } }';
 const SEND = 'mutation($ch: ID!, $c: JSONObject!) { sendMessage(channelId: $ch, content: $c) { messageId } }';
 const FIELDS = '{ id senderId username content createTime }';
 /** The same document for every subscriber of a room, so Parley may share one execution among them. */
@@ -180,31 +180,41 @@ export async function inBatches<T>(items: T[], limit: number, fn: (item: T, i: n
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** A new Parley user and session (authenticateDevice over HTTP, as an app would sign in). */
-export async function signIn(server: Server, name: string): Promise<string> {
-  const body = JSON.stringify({
-    query: 'mutation($d: String!, $u: String) { authenticateDevice(deviceId: $d, username: $u) { token } }',
-    variables: { d: `bench-${name}-${process.pid}-${Date.now()}`, u: name },
-  });
+/** One GraphQL request over HTTP POST (as an app would send it); resolves to `data`, rejects on errors. */
+export async function graphqlHttp<T>(server: Server, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const body = JSON.stringify({ query, variables });
   for (let attempt = 1; ; attempt++) {
     let r: Response;
     try {
-      r = await fetch(server.httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      r = await fetch(server.httpUrl, { method: 'POST', headers, body });
     } catch (e) {
       // A kept-alive connection the server has just closed fails the request before it is sent; so can a
       // connect timeout on a starved machine. Neither reached the server's logic, so trying again is safe.
       if (attempt < 3) continue;
-      throw new Error(`sign-in failed: ${e instanceof Error ? `${e.message} (${String(e.cause)})` : String(e)}`);
+      throw new Error(`request failed: ${e instanceof Error ? `${e.message} (${String(e.cause)})` : String(e)}`);
     }
-    const result = (await r.json()) as { data?: { authenticateDevice: { token: string } }; errors?: unknown };
-    if (!result.data) throw new Error(`sign-in failed: ${JSON.stringify(result.errors)}`);
-    return result.data.authenticateDevice.token;
+    const result = (await r.json()) as { data?: T; errors?: unknown };
+    if (!result.data || result.errors) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    return result.data;
   }
 }
 
-async function joinAll(conn: GraphqlWs, rooms: string[]): Promise<void> {
+/** A new Parley user and session (authenticateDevice over HTTP, as an app would sign in). */
+export async function signIn(server: Server, name: string): Promise<string> {
+  const data = await graphqlHttp<{ authenticateDevice: { token: string } }>(
+    server,
+    'mutation($d: String!, $u: String) { authenticateDevice(deviceId: $d, username: $u) { token } }',
+    { d: `bench-${name}-${process.pid}-${Date.now()}`, u: name },
+  ).catch((e: unknown) => Promise.reject(new Error(`sign-in failed: ${e instanceof Error ? e.message : String(e)}`)));
+  return data.authenticateDevice.token;
+}
+
+/** Subscribers join with persistence false; a sender's persistence decides whether what it sends is stored. */
+async function joinAll(conn: GraphqlWs, rooms: string[], persistence = false): Promise<void> {
   // Room channel ids are "room:<name>"; joinChat takes the name.
-  await inBatches(rooms, 50, (room) => conn.run(JOIN, { t: room.slice('room:'.length) }));
+  await inBatches(rooms, 50, (room) => conn.run(JOIN, { t: room.slice('room:'.length), p: persistence }));
 }
 
 /**
@@ -245,11 +255,14 @@ export interface Sender {
   close(): void;
 }
 
-/** A sender on its own connection; for Parley, a session that has joined `rooms` first. */
-export async function sender(server: Server, rooms: string[], token?: string): Promise<Sender> {
+/**
+ * A sender on its own connection; for Parley, a session that has joined `rooms`
+ * first, with `persistence` (true: what it sends is stored in history).
+ */
+export async function sender(server: Server, rooms: string[], token?: string, persistence = false): Promise<Sender> {
   if (server.protocol === 'graphql') {
     const conn = await GraphqlWs.open(server, token!);
-    await joinAll(conn, rooms);
+    await joinAll(conn, rooms, persistence);
     return { send: (room) => conn.run(SEND, { ch: room, c: content() }), close: () => conn.ws.close() };
   }
   const ws = server.protocol === 'plain' ? new WebSocket(server.wsUrl, WS_OPTIONS) : await socketIo(server, []);

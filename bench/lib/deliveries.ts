@@ -66,7 +66,7 @@ interface Rig {
 }
 
 /** Progress on stderr, so a long run shows where it is (BENCH_QUIET=1 silences it). */
-function progress(what: string): void {
+export function progress(what: string): void {
   if (!process.env.BENCH_QUIET) process.stderr.write(`  ${new Date().toISOString().slice(11, 19)} ${what}\n`);
 }
 

@@ -3,7 +3,8 @@
 // garbage, and a CPU profile over exactly the measured window (--cpu-prof
 // would profile the whole life of the process, where signing in a thousand
 // users would drown out delivery). Idle, an attached session costs nothing.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { until, type NodeChild } from './proc.js';
 
@@ -60,4 +61,22 @@ export class Inspector {
   close(): void {
     this.ws.close();
   }
+}
+
+/**
+ * With `dir` set (BENCH_PROFILE_DIR, from --profile), profiles the server (started
+ * with INSPECT_ARGS) until the returned function is called, writing
+ * `<dir>/parley-<name>-<time>.cpuprofile`; without it, does nothing.
+ */
+export async function profileUntil(server: NodeChild, dir: string | undefined, name: string): Promise<() => Promise<string | undefined>> {
+  if (!dir) return async () => undefined;
+  const inspector = await Inspector.attach(server);
+  await inspector.startProfile();
+  return async () => {
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `parley-${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+    await inspector.stopProfile(file);
+    inspector.close();
+    return file;
+  };
 }

@@ -1,5 +1,6 @@
 // Sending and waiting: the saturated and paced phases of a delivery measurement.
-import type { Sender, Tally } from './clients.js';
+import { Tally, type Sender } from './clients.js';
+import type { Subject } from './rounds.js';
 
 export interface Load {
   /** Subscribers in every room: the deliveries each message makes. */
@@ -89,4 +90,35 @@ export async function pace(load: Load, senders: Sender[], rate: number, seconds:
   }
   await Promise.all(pending);
   return { sent: sent - failed };
+}
+
+/**
+ * A request/response subject (bench/lib/rounds.ts) of Parley sends: `saturate`
+ * for a window, counting acknowledged sends and timing send→ack; with a tally
+ * (its subscribers'), also the deliveries that did not arrive.
+ */
+export function sendsSubject(name: string, serverPid: number, senders: Sender[], load: Load, tally?: Tally): Subject {
+  return {
+    name,
+    serverPid,
+    async run(seconds) {
+      const latencies: number[] = [];
+      const errors: string[] = [];
+      const timed = senders.map((s) => ({
+        ...s,
+        send: (room: string) => {
+          const t = performance.now();
+          return s.send(room).then(() => void latencies.push(performance.now() - t));
+        },
+      }));
+      const counter = tally ?? new Tally();
+      counter.reset();
+      const { sent, first } = await saturate(load, timed, counter, seconds, errors);
+      const wallMs = performance.now() - first;
+      const expected = tally ? sent * load.perRoom : 0;
+      const missing = tally ? await drain(tally, expected) : 0;
+      if (tally?.errors.length) errors.push(...tally.errors);
+      return { count: sent, wallMs, latencies, errors, expected, missing };
+    },
+  };
 }

@@ -1,6 +1,6 @@
 // Child processes for servers, and what /proc says about them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 export { freePort } from '../../test/helpers/port.js';
 import { fileURLToPath } from 'node:url';
 
@@ -77,6 +77,31 @@ export function cpuMs(pid: number): number {
   // The command name is in parentheses and may contain spaces: count fields after it.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/** CPU time so far (ms) of every process whose command name is `name` (e.g. PostgreSQL's backends), by pid. */
+export function cpuByPid(name: string): Map<number, number> {
+  const byPid = new Map<number, number>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name) byPid.set(Number(pid), cpuMs(Number(pid)));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return byPid;
+}
+
+/**
+ * CPU ms the processes named `name` used since `before` (from cpuByPid): ones
+ * started since count whole; ones that ended meanwhile drop out, their last
+ * moments lost (a pool closing idle connections can make that happen).
+ */
+export function cpuMsSince(before: Map<number, number>, name: string): number {
+  let total = 0;
+  for (const [pid, ms] of cpuByPid(name)) total += ms - (before.get(pid) ?? 0);
+  return total;
 }
 
 /**

@@ -45,10 +45,11 @@ export function parleyEnv(port: number): Record<string, string> {
   };
 }
 
-export async function startServer(kind: Kind, nodeArgs: string[] = []): Promise<Server> {
+/** `extraEnv` is added to the server's environment (e.g. Parley's DATABASE_URL, for PostgreSQL instead of PGlite). */
+export async function startServer(kind: Kind, nodeArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   const script = { parley: 'src/main.ts', raw: 'bench/servers/raw-ws.ts', rawCorked: 'bench/servers/raw-ws.ts', sio: 'bench/servers/socketio.ts' }[kind];
-  const env = kind === 'parley' ? parleyEnv(port) : { PORT: String(port), RAW_CORK: kind === 'rawCorked' ? '1' : '0' };
+  const env = { ...(kind === 'parley' ? parleyEnv(port) : { PORT: String(port), RAW_CORK: kind === 'rawCorked' ? '1' : '0' }), ...extraEnv };
   const child = spawnNode(script, env, nodeArgs);
   let exited = false;
   void child.exited.then(() => (exited = true));
