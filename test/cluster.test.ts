@@ -176,9 +176,11 @@ describe.skipIf(!DATABASE || !REDIS)('three server processes on PostgreSQL and R
         await send(node, s, channelId, { n: sent++ });
       }
     };
+    // Live before the first send: everything stored from then on must reach carol once, first live, then resumed.
+    const first = subscribe(carol.client, Q.onMessage, { c: channelId });
+    await c.subscriptions(1);
     const senders = Promise.all([stream(a, ada.s), stream(b, bob.s)]);
     try {
-      const first = subscribe(carol.client, Q.onMessage, { c: channelId });
       const part1: any[] = [];
       for (let i = 0; i < 15; i++) part1.push(await first.next());
       // The connection drops; the stream goes on without this client.
