@@ -63,6 +63,7 @@ async function openPostgres(url: string, log: Logger): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', (err) => log.warn({ err }, 'postgres pool error'));
   const counter = { queries: 0 };
+  const prepared = new Map<string, string>();
   const prisma = new PrismaClient({ adapter: countQueries(new PrismaPg(pool), counter) });
   return {
     prisma,
@@ -72,7 +73,10 @@ async function openPostgres(url: string, log: Logger): Promise<Database> {
     kind: 'postgres',
     query: async <R>(sql: string, params: unknown[]) => {
       counter.queries++;
-      return (await pool.query(sql, params)).rows as R[];
+      // Named, so each connection parses and plans a hot statement once, not on every call.
+      let name = prepared.get(sql);
+      if (!name) prepared.set(sql, (name = `parley_${prepared.size}`));
+      return (await pool.query({ name, text: sql, values: params })).rows as R[];
     },
     ping: () => pool.query('SELECT 1').then(() => true, () => false),
     close: async () => {
