@@ -80,8 +80,10 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     GRAPHIQL: result.data.GRAPHIQL ?? !production,
     INTROSPECTION: result.data.INTROSPECTION ?? !production,
   };
-  if (production && !config.JWT_SECRET) {
-    throw new ConfigError('Invalid configuration: JWT_SECRET: required when NODE_ENV=production');
+  // On PostgreSQL the generated secret lives in the database, shared and kept; a
+  // production data directory may be thrown away with its container.
+  if (production && !config.JWT_SECRET && !config.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET: required when NODE_ENV=production without DATABASE_URL');
   }
   if (config.NODE_EXPIRY_MS <= config.NODE_HEARTBEAT_MS) {
     throw new ConfigError('Invalid configuration: NODE_EXPIRY_MS: must be greater than NODE_HEARTBEAT_MS');

@@ -3,7 +3,8 @@ import { openDatabase, type Database, type PrismaClient } from './db/index.js';
 import { HookRegistry } from './hooks/registry.js';
 import { KeyedMutex } from './lib/keyed-mutex.js';
 import type { Logger } from './lib/logger.js';
-import { loadSecret } from './lib/secret.js';
+import { loadSecret, randomSecret, secretInDataDir } from './lib/secret.js';
+import { sharedSecret } from './db/shared-secret.js';
 import { headSeq, storedAfter } from './modules/messages/history.service.js';
 import { createMemoryConnectionLimit, type ConnectionLimit } from './limits/connection-limit.js';
 import { createRedisConnectionLimit } from './limits/connection-limit-redis.js';
@@ -59,7 +60,7 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
       return out;
     },
   };
-  const tokens = createTokens(loadSecret(config.JWT_SECRET, config.DATA_DIR), config.TOKEN_TTL_SECONDS);
+  const tokens = createTokens(await tokenSecret(config, db), config.TOKEN_TTL_SECONDS);
   const rateLimits = await createRateLimits(config, log);
   const base = { config, log, db, prisma: db.prisma, tokens, channelLock: new KeyedMutex(), feeds: new FeedRegistry(), hooks, rateLimits };
   let presence: PresenceService | null = null;
@@ -107,6 +108,18 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
       .catch((err) => log.warn({ err }, 'could not restore presences after the outage'));
   });
   return { ...base, pubsub, tracker, presence, liveness, redis, connections };
+}
+
+/**
+ * JWT_SECRET when set. Otherwise, on PostgreSQL, one generated secret shared
+ * by every process through the database (seeded from this data directory's
+ * earlier secret, so tokens issued before keep working); on PGlite, one kept
+ * in the data directory.
+ */
+async function tokenSecret(config: Config, db: Database): Promise<string> {
+  if (config.JWT_SECRET) return config.JWT_SECRET;
+  if (config.DATABASE_URL) return sharedSecret(db, secretInDataDir(config.DATA_DIR) ?? randomSecret());
+  return loadSecret(undefined, config.DATA_DIR);
 }
 
 /** Closes in dependency order: realtime first, then pub/sub, then the database. */

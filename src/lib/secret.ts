@@ -8,16 +8,13 @@ import { join, resolve } from 'node:path';
  */
 export function loadSecret(configured: string | undefined, dataDir: string): string {
   if (configured) return configured;
-  if (dataDir.startsWith('memory://')) return randomBytes(32).toString('base64url');
+  if (dataDir.startsWith('memory://')) return randomSecret();
   const dir = resolve(dataDir);
   const path = join(dir, 'jwt-secret');
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
+  const existing = secretInDataDir(dataDir);
+  if (existing) return existing;
   mkdirSync(dir, { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
+  const secret = randomSecret();
   try {
     writeFileSync(path, secret, { mode: 0o600, flag: 'wx' });
   } catch (e) {
@@ -26,4 +23,17 @@ export function loadSecret(configured: string | undefined, dataDir: string): str
     throw e;
   }
   return secret;
+}
+
+export const randomSecret = () => randomBytes(32).toString('base64url');
+
+/** The secret an earlier start generated in the data directory, if any. */
+export function secretInDataDir(dataDir: string): string | null {
+  if (dataDir.startsWith('memory://')) return null;
+  try {
+    return readFileSync(join(resolve(dataDir), 'jwt-secret'), 'utf8').trim();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    return null;
+  }
 }

@@ -42,7 +42,7 @@ export function clusterEnv(databaseUrl: string, redisUrl: string, extra: Record<
   };
 }
 
-export async function startNode(name: string, env: Record<string, string>, timeoutMs = 30_000): Promise<NodeProcess> {
+export async function startNode(name: string, env: Record<string, string>, timeoutMs = 60_000): Promise<NodeProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
