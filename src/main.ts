@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { buildApp } from './app.js';
 import { ConfigError, parseConfig } from './config.js';
 import { createLogger } from './lib/logger.js';
+import { listenFailure, StartupError } from './lib/startup-error.js';
 import { runPrimary, workersRefusal } from './workers.js';
 
 // A local .env is a convenience for development; real deployments set the environment.
@@ -18,6 +19,13 @@ try {
 }
 
 const log = createLogger(config.LOG_LEVEL);
+
+/** What the operator can fix is one plain line; anything else is logged with its stack. */
+function cannotStart(err: unknown): never {
+  if (err instanceof StartupError) console.error(`cannot start: ${err.message}`);
+  else log.fatal({ err }, `cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
 const refusal = workersRefusal(config);
 if (refusal) {
   console.error(refusal);
@@ -26,11 +34,11 @@ if (refusal) {
 if (config.WORKERS > 1 && cluster.isPrimary) {
   runPrimary(config, log);
 } else {
-  const app = await buildApp(config, { log }).catch((err) => {
-    log.fatal({ err }, `cannot start: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
+  const app = await buildApp(config, { log }).catch((err: unknown) => cannotStart(err));
+  await app.start().catch(async (err: unknown) => {
+    await app.stop().catch(() => {});
+    cannotStart(listenFailure(err, config.PORT, config.HOST));
   });
-  await app.start();
 
   let signals = 0;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

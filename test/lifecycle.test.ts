@@ -1,9 +1,12 @@
+import { once } from 'node:events';
 import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
-import { backends } from './helpers/backends.js';
+import { backends, freshDatabase } from './helpers/backends.js';
+import { freePort } from './helpers/port.js';
 import { spawnServer, type ServerProcess } from './helpers/process.js';
 import { startServer, uniqueName } from './helpers/server.js';
 
@@ -27,6 +30,38 @@ describe('configuration', () => {
     expect(() => parseConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
     expect(parseConfig({}).PRESENCE_GRACE_MS).toBe(15_000);
+  });
+
+  // One plain line an operator can act on, exit code 1, no stack trace and no noise from libraries.
+  async function refusesToStart(env: Record<string, string>, says: RegExp) {
+    const p = await spawnServer({ DATA_DIR: 'memory://', ...env }, { waitHealthy: false });
+    started.push(p);
+    expect(await p.exited).toBe(1);
+    const refusals = p.output().split('\n').filter((l) => l.includes('cannot start'));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatch(says);
+    expect(p.output()).not.toMatch(/\n\s+at |Internal error|"level":[56]0/);
+  }
+
+  it('names a port already in use, an unreachable PostgreSQL and an unreachable Redis in one line', async () => {
+    const holder = createNetServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      await refusesToStart({ PORT: String(port) }, new RegExp(`^cannot start: port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    } finally {
+      holder.close();
+    }
+    const nobody = await freePort();
+    await refusesToStart({ DATABASE_URL: `postgres://parley:secret@127.0.0.1:${nobody}/parley` }, new RegExp(`^cannot start: cannot reach PostgreSQL at postgres://parley:\\*\\*\\*@127\\.0\\.0\\.1:${nobody}/parley: .*ECONNREFUSED`));
+    if (process.env.TEST_DATABASE_URL) {
+      const db = await freshDatabase(process.env.TEST_DATABASE_URL);
+      try {
+        await refusesToStart({ DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${nobody}` }, new RegExp(`^cannot start: cannot reach Redis at redis://127\\.0\\.0\\.1:${nobody}`));
+      } finally {
+        await db.drop();
+      }
+    }
   });
 
   it('stops start-up with the message when a value is bad', async () => {

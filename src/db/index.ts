@@ -6,6 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../lib/logger.js';
+import { redactUrl, StartupError } from '../lib/startup-error.js';
 import { countQueries, type QueryCounter } from './count.js';
 import { lockDataDir } from './lock.js';
 import { applyMigrations, readMigrations, type MigrationTx } from './migrate.js';
@@ -41,8 +42,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 }
 
 async function openPostgres(url: string, log: Logger): Promise<Database> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect().catch((e: unknown) => {
+    throw new StartupError(`cannot reach PostgreSQL at ${redactUrl(url)}: ${e instanceof Error ? e.message : String(e)}`);
+  });
   try {
     await client.query('BEGIN');
     // Several processes may start at once; one migrates, the others wait.

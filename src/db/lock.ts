@@ -1,7 +1,8 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { StartupError } from '../lib/startup-error.js';
 
-export class DataDirLockedError extends Error {}
+export class DataDirLockedError extends StartupError {}
 
 function alive(pid: number): boolean {
   try {

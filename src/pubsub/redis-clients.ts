@@ -1,3 +1,4 @@
+import { redactUrl, StartupError } from '../lib/startup-error.js';
 import { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.js';
 
@@ -56,7 +57,8 @@ export async function connectRedis(url: string, prefix: string, log: Logger, con
     closing = true;
     command.disconnect();
     subscriber.disconnect();
-    throw e;
+    const why = e instanceof Error ? e.message : String(e);
+    throw new StartupError(why.startsWith('cannot reach Redis') ? why : `cannot reach Redis at ${redactUrl(url)}: ${why}`);
   }
 
   return {
@@ -70,10 +72,4 @@ export async function connectRedis(url: string, prefix: string, log: Logger, con
       await Promise.all([command.quit().catch(() => command.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
     },
   };
-}
-
-function redactUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
 }

@@ -37,7 +37,10 @@ type Enveloped = ReturnType<YogaServerInstance<ServerContext, Context>['getEnvel
 export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerContext, Context>, deps: Deps) {
   const { MAX_BODY_BYTES, MAX_SUBSCRIPTIONS_PER_CONNECTION } = deps.config;
   // A frame over the body limit closes the socket with 1009 (message too big).
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, ...(MAX_BODY_BYTES > 0 ? { maxPayload: MAX_BODY_BYTES } : {}) });
+  // noServer: attached to the HTTP server, ws would also re-emit its errors (a
+  // port in use) as "Internal error emitted on the WebSocket server".
+  const wss = new WebSocketServer({ noServer: true, path: yoga.graphqlEndpoint, ...(MAX_BODY_BYTES > 0 ? { maxPayload: MAX_BODY_BYTES } : {}) });
+  server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)));
   let slowClosed = 0;
   const disposable = useServer<Record<string, unknown>, Extra>(
     {

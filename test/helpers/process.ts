@@ -34,7 +34,7 @@ export async function spawnServer(env: Record<string, string>, opts: { waitHealt
         if (done) throw new Error(`server exited during start:\n${out}`);
         return fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
       },
-      30_000,
+      60_000,
       'the server to become healthy',
     );
   }
