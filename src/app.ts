@@ -9,6 +9,7 @@ import { HookRegistry } from './hooks/registry.js';
 import type { ParleyHooks } from './hooks/types.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { withinBodyLimit } from './limits/body-limit.js';
+import { corsOptions, varyByOrigin } from './limits/cors.js';
 import { clientAddress } from './limits/client-address.js';
 import { requestLimitPlugins } from './limits/request-limits.js';
 import { sseConnectionsPlugin } from './limits/sse-connections.js';
@@ -50,11 +51,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    cors: corsOptions(config.CORS_ORIGINS),
     graphiql: config.GRAPHIQL ? { title: 'Parley', defaultQuery: GRAPHIQL_QUERY } : false,
     renderGraphiQL,
     // isDev would add the cause of request errors (e.g. a JSON parser message) to responses.
     maskedErrors: { maskError, isDev: false },
-    plugins: [...requestLimitPlugins(config), errorCodesPlugin(), inputGuardPlugin(), sseConnectionsPlugin(), shared.plugin],
+    plugins: [varyByOrigin(config.CORS_ORIGINS), ...requestLimitPlugins(config), errorCodesPlugin(), inputGuardPlugin(), sseConnectionsPlugin(), shared.plugin],
     logging: {
       debug: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
       info: (...a) => log.info(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),

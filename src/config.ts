@@ -17,6 +17,26 @@ const rate = z
     return { points, seconds };
   });
 
+/**
+ * "*" (any origin, never with credentials), "off" (no CORS headers: same
+ * origin only), or a comma-separated list of origins such as
+ * https://app.example.com, which alone get credentials.
+ */
+const origins = z
+  .string()
+  .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+  .refine((list) => list.length === 1 && (list[0] === '*' || list[0] === 'off') || (list.length > 0 && list.every(isOrigin)), {
+    message: 'expected "*", "off", or origins such as https://app.example.com separated by commas (scheme, host and port only)',
+  });
+
+function isOrigin(o: string): boolean {
+  try {
+    return new URL(o).origin === o;
+  } catch {
+    return false;
+  }
+}
+
 /** Every option, its default and meaning; the README's configuration table mirrors this. */
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -43,6 +63,7 @@ const schema = z.object({
   // Server hooks and abuse limits. For the numeric limits, 0 turns the limit off.
   HOOKS_MODULE: z.string().min(1).optional(),
   TRUST_PROXY: int(0).default(0),
+  CORS_ORIGINS: origins.default(['*']),
   RATE_LIMIT_SEND: rate.default({ points: 30, seconds: 10 }),
   RATE_LIMIT_JOIN: rate.default({ points: 30, seconds: 10 }),
   RATE_LIMIT_AUTH: rate.default({ points: 30, seconds: 60 }),
