@@ -10,6 +10,7 @@ import type { ParleyHooks } from './hooks/types.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { withinBodyLimit } from './limits/body-limit.js';
 import { corsOptions, varyByOrigin } from './limits/cors.js';
+import { operationLogPlugin } from './schema/operation-log.js';
 import { clientAddress } from './limits/client-address.js';
 import { requestLimitPlugins } from './limits/request-limits.js';
 import { sseConnectionsPlugin } from './limits/sse-connections.js';
@@ -56,7 +57,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     renderGraphiQL,
     // isDev would add the cause of request errors (e.g. a JSON parser message) to responses.
     maskedErrors: { maskError, isDev: false },
-    plugins: [varyByOrigin(config.CORS_ORIGINS), ...requestLimitPlugins(config), errorCodesPlugin(), inputGuardPlugin(), sseConnectionsPlugin(), shared.plugin],
+    plugins: [operationLogPlugin(log), varyByOrigin(config.CORS_ORIGINS), ...requestLimitPlugins(config), errorCodesPlugin(), inputGuardPlugin(), sseConnectionsPlugin(), shared.plugin],
     logging: {
       debug: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
       info: (...a) => log.info(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
@@ -114,7 +115,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         server.listen(port, host, () => {
           const actual = (server.address() as AddressInfo).port;
           url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actual}/graphql`;
-          log.info({ port: actual, database: deps.db.kind }, 'parley listening');
+          log.info(
+            { url, port: actual, database: deps.db.kind, pubsub: deps.redis ? 'redis' : 'memory', graphiql: config.GRAPHIQL ? url : null },
+            `Parley is listening at ${url}${config.GRAPHIQL ? ' (open it in a browser for GraphiQL)' : ''}`,
+          );
           resolve(actual);
         });
       });

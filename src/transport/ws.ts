@@ -82,9 +82,13 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
           releaseLiveness();
           releaseConnection();
         };
+        deps.log.debug({ userId: viewer.userId, sessionId: viewer.sessionId }, 'websocket connected');
         return true;
       },
-      onClose: (ctx) => ctx.extra.release?.(),
+      onClose: (ctx, code) => {
+        if (ctx.extra.viewer) deps.log.debug({ sessionId: ctx.extra.viewer.sessionId, code }, 'websocket closed');
+        ctx.extra.release?.();
+      },
       onComplete: (ctx, id) => void ctx.extra.subscriptions?.delete(id),
       onSubscribe: async (ctx, id, params) => {
         const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params, wsViewer: ctx.extra.viewer, wsOutbox: ctx.extra.outbox, wsDirect: directSink(ctx.extra.socket, ctx.extra.outbox!, id, ctx.extra.flushed!) });

@@ -1,0 +1,75 @@
+import { getOperationAST, GraphQLError, type DocumentNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { AppError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { Context } from './context.js';
+
+/** The code a client sees for an error (as createMaskError gives it), without masking or logging it again. */
+export function errorCode(error: unknown): string {
+  const gql = error instanceof GraphQLError ? error : null;
+  const original = gql?.originalError ?? error;
+  if (original instanceof AppError) return original.code;
+  if (typeof gql?.extensions?.code === 'string') return gql.extensions.code;
+  if (gql && gql.message.startsWith('Variable "$')) return 'BAD_USER_INPUT';
+  if (gql && !gql.originalError) return 'GRAPHQL_VALIDATION_FAILED';
+  return 'INTERNAL_SERVER_ERROR';
+}
+
+interface Args {
+  document: DocumentNode;
+  operationName?: string | null;
+  contextValue: unknown;
+}
+
+/**
+ * One line per operation at info: its name and type, how long it took, the
+ * outcome code (OK or the first error's code), and who asked. Never variables,
+ * content or tokens. A subscription's line is written when it is set up.
+ */
+export function operationLogPlugin(log: Logger): Plugin<Context> {
+  const line = (args: Args, started: number, errors: readonly unknown[] | undefined) => {
+    if (!log.isLevelEnabled('info')) return;
+    const op = getOperationAST(args.document, args.operationName);
+    const viewer = (args.contextValue as Partial<Context>).viewer ?? null;
+    log.info(
+      {
+        operation: op?.name?.value ?? args.operationName ?? null,
+        type: op?.operation ?? null,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+        code: errors?.length ? errorCode(errors[0]) : 'OK',
+        userId: viewer?.userId ?? null,
+        sessionId: viewer?.sessionId ?? null,
+      },
+      'operation',
+    );
+  };
+  const isResult = (r: unknown): r is { errors?: readonly unknown[] } => !(r && typeof r === 'object' && Symbol.asyncIterator in r);
+  return {
+    onValidate({ params, context }) {
+      const started = performance.now();
+      return ({ result }) => {
+        const operationName = (context as { params?: { operationName?: string } }).params?.operationName;
+        if (result.length) line({ document: params.documentAST, operationName, contextValue: context }, started, result);
+      };
+    },
+    onExecute({ args }) {
+      const started = performance.now();
+      return {
+        onExecuteDone({ result }) {
+          if (isResult(result)) line(args, started, result.errors);
+        },
+      };
+    },
+    onSubscribe({ args }) {
+      const started = performance.now();
+      return {
+        onSubscribeResult({ result }) {
+          line(args, started, isResult(result) ? result.errors : undefined);
+        },
+        onSubscribeError({ error }) {
+          line(args, started, [error]);
+        },
+      };
+    },
+  };
+}
