@@ -43,24 +43,22 @@ describe('configuration', () => {
     expect(p.output()).not.toMatch(/\n\s+at |Internal error|"level":[56]0/);
   }
 
-  it('names a port already in use, an unreachable PostgreSQL and an unreachable Redis in one line', async () => {
+  it('names a port already in use, an unreachable PostgreSQL and an unreachable Redis in one line', { timeout: 90_000 }, async () => {
     const holder = createNetServer().listen(0, '127.0.0.1');
     await once(holder, 'listening');
     const port = (holder.address() as AddressInfo).port;
+    const nobody = await freePort();
+    const db = process.env.TEST_DATABASE_URL ? await freshDatabase(process.env.TEST_DATABASE_URL) : null;
     try {
-      await refusesToStart({ PORT: String(port) }, new RegExp(`^cannot start: port ${port} on 127\\.0\\.0\\.1 is already in use`));
+      // Side by side: each is a cold start of its own process.
+      await Promise.all([
+        refusesToStart({ PORT: String(port) }, new RegExp(`^cannot start: port ${port} on 127\\.0\\.0\\.1 is already in use`)),
+        refusesToStart({ DATABASE_URL: `postgres://parley:secret@127.0.0.1:${nobody}/parley` }, new RegExp(`^cannot start: cannot reach PostgreSQL at postgres://parley:\\*\\*\\*@127\\.0\\.0\\.1:${nobody}/parley: .*ECONNREFUSED`)),
+        db && refusesToStart({ DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${nobody}` }, new RegExp(`^cannot start: cannot reach Redis at redis://127\\.0\\.0\\.1:${nobody}`)),
+      ]);
     } finally {
       holder.close();
-    }
-    const nobody = await freePort();
-    await refusesToStart({ DATABASE_URL: `postgres://parley:secret@127.0.0.1:${nobody}/parley` }, new RegExp(`^cannot start: cannot reach PostgreSQL at postgres://parley:\\*\\*\\*@127\\.0\\.0\\.1:${nobody}/parley: .*ECONNREFUSED`));
-    if (process.env.TEST_DATABASE_URL) {
-      const db = await freshDatabase(process.env.TEST_DATABASE_URL);
-      try {
-        await refusesToStart({ DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${nobody}` }, new RegExp(`^cannot start: cannot reach Redis at redis://127\\.0\\.0\\.1:${nobody}`));
-      } finally {
-        await db.drop();
-      }
+      await db?.drop();
     }
   });
 

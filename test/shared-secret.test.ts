@@ -39,7 +39,8 @@ describe.skipIf(!DATABASE)('one token secret for every process on one PostgreSQL
   }
   const me = async (n: NodeProcess, token: string) => (await n.gql(ME, {}, token)).data?.me ?? null;
 
-  it('without JWT_SECRET, processes started together with their own data directories accept each other’s tokens; a set JWT_SECRET wins', async () => {
+  // Each case starts server processes; a busy 2-core machine can take 20 s for one cold start.
+  it('without JWT_SECRET, processes started together with their own data directories accept each other’s tokens; a set JWT_SECRET wins', { timeout: 150_000 }, async () => {
     const url = await database();
     const [a, b] = await Promise.all([node('A', { DATABASE_URL: url, DATA_DIR: dataDir() }), node('B', { DATABASE_URL: url, DATA_DIR: dataDir() })]);
     const ada = await a.signIn();
@@ -51,7 +52,7 @@ describe.skipIf(!DATABASE)('one token secret for every process on one PostgreSQL
     expect(await me(own, ada.token)).toBeNull();
   });
 
-  it('keeps the secret an earlier start generated in the data directory, so tokens issued before still work', async () => {
+  it('keeps the secret an earlier start generated in the data directory, so tokens issued before still work', { timeout: 90_000 }, async () => {
     const dir = dataDir();
     const earlier = randomBytes(32).toString('base64url');
     writeFileSync(join(dir, 'jwt-secret'), earlier);
