@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
@@ -21,6 +21,9 @@ import { inputGuardPlugin } from './schema/input-guard.js';
 import { schema } from './schema/index.js';
 import { sharedExecutionPlugin, type SharedExecutionStats } from './schema/shared-execution.js';
 import { attachWebSocket } from './transport/ws.js';
+import { Counters } from './metrics/counters.js';
+import { createMetrics } from './metrics/prometheus.js';
+import { listenFailure } from './lib/startup-error.js';
 
 export interface App {
   /** Listens on the port (0: any free one); resolves to the port. */
@@ -44,7 +47,20 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Hooks are settled before anything is opened, so a bad module stops start-up cleanly.
   const hookSets = [options.hooks ?? []].flat();
   if (config.HOOKS_MODULE) hookSets.push(await loadHooksModule(config.HOOKS_MODULE, log));
-  const deps = await createDeps(config, log, new HookRegistry(hookSets, log));
+  const counters = new Counters();
+  const hooks = new HookRegistry(hookSets, log, (operation, stage) => counters.bump(counters.hookFailures, `${operation} ${stage}`));
+  const deps = await createDeps(config, log, hooks, counters);
+  const metrics = config.METRICS
+    ? createMetrics({
+        counters,
+        webSockets: () => ws.open,
+        sseStreams: () => counters.sseStreams,
+        subscriptions: () => deps.feeds.count(),
+        slowConsumerCloses: () => ws.slowClosed,
+        database: () => deps.db.ping(),
+        pubsub: () => deps.pubsub.healthy(),
+      })
+    : null;
 
   const maskError = createMaskError(log);
   const shared = sharedExecutionPlugin(maskError);
@@ -57,7 +73,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     renderGraphiQL,
     // isDev would add the cause of request errors (e.g. a JSON parser message) to responses.
     maskedErrors: { maskError, isDev: false },
-    plugins: [operationLogPlugin(log), varyByOrigin(config.CORS_ORIGINS), ...requestLimitPlugins(config), errorCodesPlugin(), inputGuardPlugin(), sseConnectionsPlugin(), shared.plugin],
+    plugins: [operationLogPlugin(log, metrics), varyByOrigin(config.CORS_ORIGINS), ...requestLimitPlugins(config), errorCodesPlugin(), inputGuardPlugin(), sseConnectionsPlugin(), shared.plugin],
     logging: {
       debug: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
       info: (...a) => log.info(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
@@ -76,6 +92,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
 
   let url = '';
+  let metricsServer: Server | null = null;
   let stopping: Promise<void> | null = null;
   let inFlight = 0;
   let drained: (() => void) | null = null;
@@ -91,6 +108,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return;
     }
     if (req.url === '/health' || req.url?.startsWith('/health?')) return void health(deps, res);
+    if (metrics && !config.METRICS_PORT && isMetrics(req)) return void metrics.serve(res);
     void withinBodyLimit(req, res, config.MAX_BODY_BYTES).then(
       (ok) => {
         if (ok) void yoga.handle(req, res);
@@ -109,7 +127,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return url;
     },
     stats: () => ({ slowConsumersClosed: ws.slowClosed, sharedExecution: { ...shared.stats } }),
-    start(port = config.PORT, host = config.HOST) {
+    async start(port = config.PORT, host = config.HOST) {
+      if (metrics && config.METRICS_PORT) {
+        metricsServer = createServer((req, res) => (isMetrics(req) ? void metrics.serve(res) : void res.writeHead(404).end()));
+        await new Promise<void>((resolve, reject) => {
+          metricsServer!.once('error', (err: Error) => reject(listenFailure(err, config.METRICS_PORT, host)));
+          metricsServer!.listen(config.METRICS_PORT, host, resolve);
+        });
+      }
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -126,6 +151,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     stop() {
       stopping ??= (async () => {
         server.close();
+        metricsServer?.close();
         await ws.close();
         deps.feeds.endAll();
         if (inFlight > 0) {
@@ -180,3 +206,5 @@ query History {
   }
 }
 `;
+
+const isMetrics = (req: IncomingMessage) => req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?') === true);

@@ -64,6 +64,8 @@ const schema = z.object({
   HOOKS_MODULE: z.string().min(1).optional(),
   TRUST_PROXY: int(0).default(0),
   CORS_ORIGINS: origins.default(['*']),
+  METRICS: bool.default(true),
+  METRICS_PORT: int(0).max(65535).default(0),
   RATE_LIMIT_SEND: rate.default({ points: 30, seconds: 10 }),
   RATE_LIMIT_JOIN: rate.default({ points: 30, seconds: 10 }),
   RATE_LIMIT_AUTH: rate.default({ points: 30, seconds: 60 }),

@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { openDatabase, type Database, type PrismaClient } from './db/index.js';
 import { HookRegistry } from './hooks/registry.js';
+import { Counters } from './metrics/counters.js';
 import { KeyedMutex } from './lib/keyed-mutex.js';
 import type { Logger } from './lib/logger.js';
 import { loadSecret, randomSecret, secretInDataDir } from './lib/secret.js';
@@ -44,13 +45,15 @@ export interface Deps {
   rateLimits: RateLimits;
   /** MAX_CONNECTIONS_PER_USER, counted in Redis when clustered so that it holds across processes. */
   connections: ConnectionLimit;
+  /** What /metrics reports: bumped on the hot paths, read at scrape time. */
+  counters: Counters;
 }
 
 /**
  * Without REDIS_URL: one process, everything in memory. With it: pub/sub,
  * presence and liveness in Redis, shared by every process.
  */
-export async function createDeps(config: Config, log: Logger, hooks = new HookRegistry([], log)): Promise<Deps> {
+export async function createDeps(config: Config, log: Logger, hooks = new HookRegistry([], log), counters = new Counters()): Promise<Deps> {
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log });
   const store: MessageStore = {
     head: (channelId) => headSeq({ db }, channelId),
@@ -61,8 +64,8 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
     },
   };
   const tokens = createTokens(await tokenSecret(config, db), config.TOKEN_TTL_SECONDS);
-  const rateLimits = await createRateLimits(config, log);
-  const base = { config, log, db, prisma: db.prisma, tokens, channelLock: new KeyedMutex(), feeds: new FeedRegistry(), hooks, rateLimits };
+  const rateLimits = await createRateLimits(config, log, (limit) => counters.bump(counters.rateLimited, limit));
+  const base = { config, log, db, prisma: db.prisma, tokens, channelLock: new KeyedMutex(), feeds: new FeedRegistry(), hooks, rateLimits, counters };
   let presence: PresenceService | null = null;
   const expire = (sessionId: string) => {
     presence?.leaveSession(sessionId).catch((err) => log.error({ err, sessionId }, 'presence expiry failed'));

@@ -37,7 +37,7 @@ if (config.WORKERS > 1 && cluster.isPrimary) {
   const app = await buildApp(config, { log }).catch((err: unknown) => cannotStart(err));
   await app.start().catch(async (err: unknown) => {
     await app.stop().catch(() => {});
-    cannotStart(listenFailure(err, config.PORT, config.HOST));
+    cannotStart(err instanceof StartupError ? err : listenFailure(err, config.PORT, config.HOST));
   });
 
   let signals = 0;

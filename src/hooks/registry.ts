@@ -36,6 +36,8 @@ export class HookRegistry {
   constructor(
     sets: ParleyHooks[],
     private readonly log: Logger,
+    /** Called when a hook throws (not when it rejects on purpose). */
+    private readonly onFailure: (operation: HookOperation, stage: 'before' | 'after') => void = () => {},
   ) {
     for (const set of sets) {
       this.add(this.before, set.before, 'before');
@@ -66,7 +68,13 @@ export class HookRegistry {
   async runBefore<Op extends HookOperation>(op: Op, caller: Caller, input: HookInputs[Op]): Promise<HookInputs[Op]> {
     let current = input;
     for (const hook of (this.before.get(op) ?? []) as BeforeHook<Op>[]) {
-      const changed = await hook({ ...this.args(op, caller), input: current, reject: (code, message) => this.reject(op, code, message) });
+      let changed;
+      try {
+        changed = await hook({ ...this.args(op, caller), input: current, reject: (code, message) => this.reject(op, code, message) });
+      } catch (e) {
+        if (!(e instanceof AppError)) this.onFailure(op, 'before');
+        throw e;
+      }
       if (changed === undefined || changed === null) continue;
       if (typeof changed !== 'object') throw new TypeError(`before hook of ${op} returned ${typeof changed}; return an object or nothing`);
       current = { ...current, ...changed };
@@ -78,7 +86,10 @@ export class HookRegistry {
     for (const hook of (this.after.get(op) ?? []) as AfterHook<Op>[]) {
       const run = Promise.resolve()
         .then(() => hook({ ...this.args(op, caller), input, result }))
-        .catch((err) => this.log.error({ err, operation: op, userId: caller.viewer.userId }, `after hook of ${op} failed`))
+        .catch((err) => {
+          this.onFailure(op, 'after');
+          this.log.error({ err, operation: op, userId: caller.viewer.userId }, `after hook of ${op} failed`);
+        })
         .finally(() => this.pending.delete(run));
       this.pending.add(run);
     }

@@ -23,7 +23,7 @@ const WHAT: Record<RateLimitName, string> = {
  * every process shares them. When Redis cannot answer, each process falls
  * back to its own in-memory counters rather than refusing everyone.
  */
-export async function createRateLimits(config: Config, log: Logger): Promise<RateLimits> {
+export async function createRateLimits(config: Config, log: Logger, onRefused: (limit: RateLimitName) => void = () => {}): Promise<RateLimits> {
   const redis = config.REDIS_URL ? await connect(config.REDIS_URL, log) : null;
   const limits: Record<RateLimitName, RateLimit | null> = {
     send: config.RATE_LIMIT_SEND,
@@ -49,6 +49,7 @@ export async function createRateLimits(config: Config, log: Logger): Promise<Rat
         await entry.limiter.consume(key);
       } catch (e) {
         if (!(e instanceof RateLimiterRes)) throw e;
+        onRefused(name);
         const retryAfterMs = Math.max(1, Math.ceil(e.msBeforeNext));
         throw new AppError(
           'RATE_LIMITED',

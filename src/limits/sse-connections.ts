@@ -22,11 +22,19 @@ export function sseConnectionsPlugin(): Plugin<Context & ServerContext> {
         release = once(await context.deps.connections.acquire(viewer.userId));
       } catch (e) {
         if (!(e instanceof AppError) || e.code !== 'RATE_LIMITED') throw e;
+        context.deps.counters.bump(context.deps.counters.rateLimited, 'connections');
         // SSE has no close code: the refusal is the stream's one result.
         const hint = ' Each subscription over Server-Sent Events counts as one; one WebSocket carries many.';
         setResultAndStopExecution({ errors: [new GraphQLError(e.message + hint, { extensions: { ...e.details, code: e.code } })] });
         return;
       }
+      const counters = context.deps.counters;
+      counters.sseStreams++;
+      const acquired = release;
+      release = once(() => {
+        counters.sseStreams--;
+        acquired();
+      });
       // The response closing covers every ending: completion, a client abort, a stream that failed.
       res.once('close', release);
       if (res.closed) release();

@@ -1,4 +1,5 @@
 import { AppError, forbidden } from '../lib/errors.js';
+import type { Counters } from '../metrics/counters.js';
 import { BoundedQueue, type SharedBudget } from '../lib/queue.js';
 import type { Logger } from '../lib/logger.js';
 import type { PubSub, Unsubscribe } from '../pubsub/index.js';
@@ -32,6 +33,7 @@ export interface FeedDeps {
   liveness: Liveness;
   log: Logger;
   queueLimit: number;
+  counters: Counters;
 }
 
 export interface FeedViewer {
@@ -77,7 +79,10 @@ export async function openFeed<T>(
     }
     if (!joined.has(cid)) return;
     const out = select(event, cid);
-    if (out !== null) queue.push(out);
+    if (out !== null) {
+      deps.counters.deliveries++;
+      queue.push(out);
+    }
   };
 
   const listen = (cid: string) => {

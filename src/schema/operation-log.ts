@@ -2,6 +2,7 @@ import { getOperationAST, GraphQLError, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../metrics/prometheus.js';
 import type { Context } from './context.js';
 
 /** The code a client sees for an error (as createMaskError gives it), without masking or logging it again. */
@@ -22,21 +23,26 @@ interface Args {
 }
 
 /**
- * One line per operation at info: its name and type, how long it took, the
+ * One line per operation at info, and its duration in /metrics: its name and type, how long it took, the
  * outcome code (OK or the first error's code), and who asked. Never variables,
  * content or tokens. A subscription's line is written when it is set up.
  */
-export function operationLogPlugin(log: Logger): Plugin<Context> {
+export function operationLogPlugin(log: Logger, metrics: Pick<Metrics, 'operation'> | null): Plugin<Context> {
   const line = (args: Args, started: number, errors: readonly unknown[] | undefined) => {
-    if (!log.isLevelEnabled('info')) return;
+    const logging = log.isLevelEnabled('info');
+    if (!logging && !metrics) return;
     const op = getOperationAST(args.document, args.operationName);
+    const ms = performance.now() - started;
+    const code = errors?.length ? errorCode(errors[0]) : 'OK';
+    metrics?.operation(op?.name?.value ?? args.operationName ?? null, op?.operation ?? null, code, ms / 1000);
+    if (!logging) return;
     const viewer = (args.contextValue as Partial<Context>).viewer ?? null;
     log.info(
       {
         operation: op?.name?.value ?? args.operationName ?? null,
         type: op?.operation ?? null,
-        ms: Math.round((performance.now() - started) * 100) / 100,
-        code: errors?.length ? errorCode(errors[0]) : 'OK',
+        ms: Math.round(ms * 100) / 100,
+        code,
         userId: viewer?.userId ?? null,
         sessionId: viewer?.sessionId ?? null,
       },

@@ -56,6 +56,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
           releaseConnection = await deps.connections.acquire(viewer.userId);
         } catch (e) {
           if (!(e instanceof AppError) || e.code !== 'RATE_LIMITED') throw e;
+          deps.counters.bump(deps.counters.rateLimited, 'connections');
           // Closing first makes graphql-ws's own close (4403) a no-op, so the client sees why.
           ctx.extra.socket.close(TOO_MANY_CONNECTIONS, e.message);
           return false;
@@ -131,6 +132,10 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
     socket.on('error', (err) => deps.log.debug({ err }, 'websocket error'));
   });
   return {
+    /** Open WebSocket connections. */
+    get open() {
+      return wss.clients.size;
+    },
     /** Connections closed for not reading (a counter for tests and metrics). */
     get slowClosed() {
       return slowClosed;

@@ -33,6 +33,8 @@ export async function stillJoined(deps: Deps, viewer: Viewer, channelId: string)
 }
 
 interface PendingSend {
+  /** performance.now() when sendMessage was called, for the send-to-publish latency. */
+  started: number;
   viewer: Viewer;
   persistence: boolean;
   content: Record<string, unknown>;
@@ -62,9 +64,10 @@ export async function sendMessage(
   viewer: Viewer,
   input: { channelId: string; content: unknown },
 ): Promise<MessageAck> {
+  const started = performance.now();
   const content = validateContent(input.content, deps.config.MAX_MESSAGE_BYTES);
   const presence = await requireSender(deps, viewer, input.channelId);
-  const message = await deps.channelLock.batch(input.channelId, sendBatch(deps), { viewer, persistence: presence.persistence, content });
+  const message = await deps.channelLock.batch(input.channelId, sendBatch(deps), { started, viewer, persistence: presence.persistence, content });
   return toAck(message);
 }
 
@@ -85,6 +88,9 @@ async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend
       if (!m) return joined[n] as PromiseRejectedResult;
       try {
         await deps.pubsub.publish('channel', channelId, { type: 'message', message: m });
+        if (m.persistent) deps.counters.messagesStored++;
+        else deps.counters.messagesNotStored++;
+        deps.counters.sendToPublish.observe((performance.now() - items[n]!.started) / 1000);
         return { status: 'fulfilled', value: m };
       } catch (reason) {
         return { status: 'rejected', reason };
