@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from './helpers/backends.js';
+import { sse } from './helpers/sse.js';
 import { joinRoom, Q, startServer, subscribe, uniqueName, until, type Session, type TestServer } from './helpers/server.js';
 
 const pglite = backends().find((b) => b.name === 'pglite')!;
@@ -40,7 +41,7 @@ describe('the operation log', () => {
     expect(all).not.toContain(ada.token);
   });
 
-  it('logs a subscription when it is set up, and WebSocket connections opening and closing at debug', async () => {
+  it('logs a subscription when it is set up, and WebSocket connections and SSE streams opening and closing at debug', async () => {
     const room = await joinRoom(server, ada, uniqueName('room'));
     const client = server.ws(ada);
     const sub = subscribe(client, Q.onMessage.replace('subscription(', 'subscription Live('), { c: room });
@@ -50,5 +51,10 @@ describe('the operation log', () => {
     sub.close();
     await client.dispose();
     await until(() => lines.some((l) => l.msg === 'websocket closed' && l.sessionId === ada.sessionId), 5000, 'the close line');
+
+    const stream = await sse(server.app.url, ada.token, Q.onMessage, { c: room });
+    await until(() => lines.some((l) => l.msg === 'sse stream opened' && l.sessionId === ada.sessionId), 5000, 'the SSE open line');
+    stream.abort();
+    await until(() => lines.some((l) => l.msg === 'sse stream closed' && l.sessionId === ada.sessionId), 5000, 'the SSE close line');
   });
 });

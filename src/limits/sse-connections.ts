@@ -28,11 +28,13 @@ export function sseConnectionsPlugin(): Plugin<Context & ServerContext> {
         setResultAndStopExecution({ errors: [new GraphQLError(e.message + hint, { extensions: { ...e.details, code: e.code } })] });
         return;
       }
-      const counters = context.deps.counters;
+      const { counters, log } = context.deps;
       counters.sseStreams++;
+      log.debug({ userId: viewer.userId, sessionId: viewer.sessionId }, 'sse stream opened');
       const acquired = release;
       release = once(() => {
         counters.sseStreams--;
+        log.debug({ sessionId: viewer.sessionId }, 'sse stream closed');
         acquired();
       });
       // The response closing covers every ending: completion, a client abort, a stream that failed.
