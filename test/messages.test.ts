@@ -121,6 +121,32 @@ describe.each(backends())('messages ($name)', (backend) => {
     sub.close();
   });
 
+  it('refuses content nested too deep without running out of stack, and keeps keys such as __proto__ as given', async () => {
+    const { ada, bob, room, sub } = await pairInRoom(server);
+    // Raw request bodies: a client library would itself overflow building 5,000 levels.
+    const post = async (content: string) => {
+      const body = `{"query":${JSON.stringify(Q.send)},"variables":{"c":${JSON.stringify(room)},"content":${content}}}`;
+      const res = await fetch(server.app.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ada.token}` }, body });
+      return (await res.json()) as any;
+    };
+    for (const depth of [33, 700]) {
+      const r = await post('{"a":'.repeat(depth - 1) + '{"x":1}' + '}'.repeat(depth - 1));
+      expect(r.errors?.[0], `depth ${depth}`).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', maxDepth: 32 } });
+    }
+    const deepest = await post('{"a":'.repeat(31) + '{"x":1}' + '}'.repeat(31));
+    expect(deepest.data?.sendMessage?.messageId).toEqual(expect.any(String));
+    const proto = await post('{"__proto__":{"admin":true},"text":"hi"}');
+    const live = [await sub.next(), await sub.next()];
+    expect(live.map((m) => m.id)).toEqual([deepest.data.sendMessage.messageId, proto.data.sendMessage.messageId]);
+    const stored = await historyOf(bob.token, room);
+    for (const content of [live[1].content, stored[0].content]) {
+      expect(Object.keys(content).sort()).toEqual(['__proto__', 'text']);
+      expect(Object.getOwnPropertyDescriptor(content, '__proto__')?.value).toEqual({ admin: true });
+    }
+    expect(stored).toHaveLength(2);
+    sub.close();
+  });
+
   it('refuses to send or subscribe without joining, and unknown channels', async () => {
     const [ada, bob] = [await server.signIn(), await server.signIn()];
     const name = uniqueName('room');
