@@ -10,6 +10,7 @@ import type { ParleyHooks } from './hooks/types.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { withinBodyLimit } from './limits/body-limit.js';
 import { corsOptions, varyByOrigin } from './limits/cors.js';
+import { limitConnections, serverOptions } from './limits/http-timeouts.js';
 import { operationLogPlugin } from './schema/operation-log.js';
 import { clientAddress } from './limits/client-address.js';
 import { requestLimitPlugins } from './limits/request-limits.js';
@@ -96,7 +97,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   let stopping: Promise<void> | null = null;
   let inFlight = 0;
   let drained: (() => void) | null = null;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer(serverOptions(config), (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
     res.once('close', () => {
       inFlight--;
@@ -119,6 +120,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       },
     );
   });
+  limitConnections(server, config);
   const ws = attachWebSocket(server, yoga, deps);
 
   const app: App = {

@@ -64,6 +64,10 @@ const schema = z.object({
   HOOKS_MODULE: z.string().min(1).optional(),
   TRUST_PROXY: int(0).default(0),
   CORS_ORIGINS: origins.default(['*']),
+  HTTP_HEADERS_TIMEOUT_MS: int(0).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(0).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(0).default(5_000),
+  MAX_CONNECTIONS_PER_ADDRESS: int(0).default(1024),
   METRICS: bool.default(true),
   METRICS_PORT: int(0).max(65535).default(0),
   RATE_LIMIT_SEND: rate.default({ points: 30, seconds: 10 }),
@@ -107,6 +111,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   // production data directory may be thrown away with its container.
   if (production && !config.JWT_SECRET && !config.DATABASE_URL) {
     throw new ConfigError('Invalid configuration: JWT_SECRET: required when NODE_ENV=production without DATABASE_URL');
+  }
+  if (config.HTTP_REQUEST_TIMEOUT_MS > 0 && (config.HTTP_HEADERS_TIMEOUT_MS === 0 || config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS)) {
+    throw new ConfigError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS: must be set and at most HTTP_REQUEST_TIMEOUT_MS');
   }
   if (config.NODE_EXPIRY_MS <= config.NODE_HEARTBEAT_MS) {
     throw new ConfigError('Invalid configuration: NODE_EXPIRY_MS: must be greater than NODE_HEARTBEAT_MS');

@@ -41,6 +41,7 @@ export function parleyEnv(port: number): Record<string, string> {
     SUBSCRIPTION_QUEUE_LIMIT: '100000',
     WS_MAX_BACKLOG: '100000',
     MAX_CONNECTIONS_PER_USER: '0',
+    MAX_CONNECTIONS_PER_ADDRESS: '0',
     SHUTDOWN_GRACE_MS: '2000',
   };
 }
