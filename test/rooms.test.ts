@@ -32,6 +32,23 @@ describe.each(backends())('rooms and presence ($name)', (backend) => {
     expect(ok.data?.joinChat.roomName).toBe('é'.repeat(64));
   });
 
+  it('joins one room however its name was typed (NFC), and refuses invisible names and text-direction tricks', async () => {
+    const [ada, bob] = [await server.signIn(), await server.signIn()];
+    const base = uniqueName('caf');
+    const composed = `${base}\u00e9`; // é as one code point
+    const decomposed = `${base}e\u0301`; // e + combining acute accent
+    const a = await server.gql(Q.join, { t: composed, type: 'ROOM' }, ada.token);
+    const b = await server.gql(Q.join, { t: decomposed, type: 'ROOM' }, bob.token);
+    expect(b.data.joinChat.id).toBe(a.data.joinChat.id);
+    expect(b.data.joinChat.roomName).toBe(composed);
+    for (const t of [' ', '\ufeff', '\u200b', '\u202e', ' \u200b\u00a0', 'evil\u202egnp.exe']) {
+      const r = await server.gql(Q.join, { t, type: 'ROOM' }, ada.token);
+      expect(r.errors?.[0]?.extensions?.code, JSON.stringify(t)).toBe('BAD_USER_INPUT');
+    }
+    const named = await server.signIn(`${base}e\u0301`);
+    expect(named.username).toBe(composed);
+  });
+
   it('announces joins and leaves once, to others, only on change', async () => {
     const [ada, bob] = [await server.signIn(), await server.signIn()];
     const room = await joinRoom(server, ada, uniqueName('room'));

@@ -46,10 +46,15 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 export const ROOM_NAME_MAX = 64;
 
-/** 1..64 characters (code points), none of them control characters. */
+// Characters that change the direction of the text after them: they make one name look like another.
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+/** At least one character that is not white space, a format character (zero-width space, BOM) or a control. */
+const VISIBLE = /[^\p{White_Space}\p{Cf}\p{Cc}]/u;
+
+/** 1..64 characters (code points), at least one visible, no control or direction-override characters. Pass it NFC-normalized. */
 export function validRoomName(name: string): boolean {
   const length = [...name].length;
-  return length >= 1 && length <= ROOM_NAME_MAX && !CONTROL.test(name);
+  return length >= 1 && length <= ROOM_NAME_MAX && !CONTROL.test(name) && !BIDI_CONTROL.test(name) && VISIBLE.test(name);
 }
 
 export function hasControlCharacters(s: string): boolean {

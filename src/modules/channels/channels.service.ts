@@ -24,10 +24,12 @@ export interface JoinedChannel extends ChannelRef {
 function refFor(viewer: Viewer, input: JoinInput): ChannelRef {
   const { target } = input;
   if (input.type === 'ROOM') {
-    if (!validRoomName(target)) {
-      throw badInput(`A room name is 1 to ${ROOM_NAME_MAX} characters without control characters.`);
+    // One room per name however it was typed: "café" precomposed or as e + accent.
+    const name = target.normalize('NFC');
+    if (!validRoomName(name)) {
+      throw badInput(`A room name is 1 to ${ROOM_NAME_MAX} characters, at least one of them visible, without control or text-direction characters.`);
     }
-    return roomRef(target);
+    return roomRef(name);
   }
   if (input.type === 'GROUP') {
     if (!target || target.includes(':')) throw groupNotFound(target);

@@ -31,8 +31,10 @@ export async function authenticateDevice(
   deps: Deps,
   input: { deviceId: string; username?: string | null },
 ): Promise<AuthResult> {
-  validate(input.deviceId, input.username);
-  const user = await findOrCreateUser(deps, input.deviceId, input.username ?? null);
+  // One spelling per name: "é" typed precomposed or as e + accent is the same username.
+  const username = input.username?.normalize('NFC');
+  validate(input.deviceId, username);
+  const user = await findOrCreateUser(deps, input.deviceId, username ?? null);
   const session = await deps.prisma.session.create({ data: { id: uuidv7(), userId: user.id } });
   const viewer: Viewer = { userId: user.id, sessionId: session.id, username: user.username };
   return { token: await deps.tokens.sign(viewer), sessionId: session.id, user };
