@@ -73,6 +73,7 @@ const schema = z.object({
   RATE_LIMIT_SEND: rate.default({ points: 30, seconds: 10 }),
   RATE_LIMIT_JOIN: rate.default({ points: 30, seconds: 10 }),
   RATE_LIMIT_AUTH: rate.default({ points: 30, seconds: 60 }),
+  RATE_LIMIT_GROUP: rate.default({ points: 10, seconds: 60 }),
   RATE_LIMIT_PREFIX: z.string().min(1).default('parley:rl:'),
   MAX_QUERY_DEPTH: int(0).default(8),
   MAX_QUERY_ALIASES: int(0).default(15),

@@ -25,7 +25,7 @@ const recovers = (attempt: () => Promise<GqlResult>) => until(async () => (await
 describe('rate limits (in process)', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer(backend, { RATE_LIMIT_SEND: window, RATE_LIMIT_JOIN: window, RATE_LIMIT_AUTH: window });
+    server = await startServer(backend, { RATE_LIMIT_SEND: window, RATE_LIMIT_JOIN: window, RATE_LIMIT_AUTH: window, RATE_LIMIT_GROUP: window });
   });
   afterAll(() => server?.stop());
 
@@ -61,6 +61,18 @@ describe('rate limits (in process)', () => {
     for (let i = 1; i < window.points; i++) expect((await join()).data).toBeTruthy();
     expectLimited(await join(), /Too many channel joins: at most 3 every 2 s/);
     await recovers(join);
+  });
+
+  it('limits group creation per user and recovers, creating nothing when refused', async () => {
+    const [ada] = await signInTwo(server);
+    const refusedName = uniqueName('group');
+    const create = (name = uniqueName('group')) => server.gql(`mutation($n: String!) { createGroup(name: $n) { id } }`, { n: name }, ada.token);
+    await recovers(create);
+    for (let i = 1; i < window.points; i++) expect((await create()).data).toBeTruthy();
+    expectLimited(await create(refusedName), /Too many groups created: at most 3 every 2 s/);
+    await recovers(create);
+    const mine = await server.gql(`query { myGroups(first: 100) { edges { node { name } } } }`, {}, ada.token);
+    expect(mine.data.myGroups.edges.map((e: any) => e.node.name)).not.toContain(refusedName);
   });
 });
 

@@ -4,7 +4,7 @@ import type { Config, RateLimit } from '../config.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 
-export type RateLimitName = 'send' | 'join' | 'auth';
+export type RateLimitName = 'send' | 'join' | 'auth' | 'group';
 
 export interface RateLimits {
   /** Counts one action for the key (a user id or a client address); RATE_LIMITED when over the limit. */
@@ -16,6 +16,7 @@ const WHAT: Record<RateLimitName, string> = {
   send: 'messages sent',
   join: 'channel joins',
   auth: 'sign-ins from this address',
+  group: 'groups created',
 };
 
 /**
@@ -29,6 +30,7 @@ export async function createRateLimits(config: Config, log: Logger, onRefused: (
     send: config.RATE_LIMIT_SEND,
     join: config.RATE_LIMIT_JOIN,
     auth: config.RATE_LIMIT_AUTH,
+    group: config.RATE_LIMIT_GROUP,
   };
   const limiters = new Map<RateLimitName, { limit: RateLimit; limiter: RateLimiterAbstract }>();
   for (const [name, limit] of Object.entries(limits) as [RateLimitName, RateLimit | null][]) {

@@ -47,7 +47,7 @@ export async function startNode(name: string, env: Record<string, string>, timeo
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     // Rate limits off unless a test sets them, as in startServer: tests send far faster than people.
-    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), RATE_LIMIT_SEND: 'off', RATE_LIMIT_JOIN: 'off', RATE_LIMIT_AUTH: 'off', ...env },
+    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), RATE_LIMIT_SEND: 'off', RATE_LIMIT_JOIN: 'off', RATE_LIMIT_AUTH: 'off', RATE_LIMIT_GROUP: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

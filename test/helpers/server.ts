@@ -85,7 +85,7 @@ export function endpoint(url: string): Endpoint {
 }
 
 /** Rate limits are off unless a test sets them: suites sign in and send far faster than any person. */
-const NO_RATE_LIMITS: Partial<Config> = { RATE_LIMIT_SEND: null, RATE_LIMIT_JOIN: null, RATE_LIMIT_AUTH: null };
+const NO_RATE_LIMITS: Partial<Config> = { RATE_LIMIT_SEND: null, RATE_LIMIT_JOIN: null, RATE_LIMIT_AUTH: null, RATE_LIMIT_GROUP: null };
 
 export async function startServer(backend: Backend, overrides: Partial<Config> = {}, options: AppOptions = {}): Promise<TestServer> {
   const db = await backend.create();

@@ -74,7 +74,11 @@ builder.mutationFields((t) => ({
     type: GroupRef,
     description: 'You become its superadmin. Names are unique.',
     args: { name: t.arg.string({ required: true }), description: t.arg.string(), open: t.arg.boolean({ defaultValue: true }) },
-    resolve: (_, a, ctx) => createGroup(ctx.deps, viewerOf(ctx), { name: a.name, description: a.description ?? null, open: a.open ?? true }),
+    resolve: async (_, a, ctx) => {
+      const viewer = viewerOf(ctx);
+      await ctx.deps.rateLimits.consume('group', viewer.userId);
+      return createGroup(ctx.deps, viewer, { name: a.name, description: a.description ?? null, open: a.open ?? true });
+    },
   }),
   joinGroup: t.field({
     type: GroupRef,
