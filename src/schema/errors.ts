@@ -14,6 +14,18 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
   });
 }
 
+/** The code a client sees for an error; createMaskError builds the error from it, the operation log and metrics report it. */
+export function errorCode(error: unknown): string {
+  const gql = error instanceof GraphQLError ? error : null;
+  const original = gql?.originalError ?? error;
+  if (original instanceof AppError) return original.code;
+  if (typeof gql?.extensions?.code === 'string') return gql.extensions.code;
+  // graphql-js reports a variable that fails coercion this way, before execution.
+  if (gql && gql.message.startsWith('Variable "$')) return 'BAD_USER_INPUT';
+  if (gql && !gql.originalError) return 'GRAPHQL_VALIDATION_FAILED';
+  return 'INTERNAL_SERVER_ERROR';
+}
+
 /**
  * What a client may see of an error: our own errors with their code, GraphQL's
  * with the code Apollo Server would give them, anything else masked and logged.
@@ -30,9 +42,8 @@ export function createMaskError(log: Logger) {
       });
     }
     if (gql?.extensions?.code) return gql;
-    // graphql-js reports a variable that fails coercion this way, before execution.
-    if (gql && gql.message.startsWith('Variable "$')) return withCode(gql, 'BAD_USER_INPUT');
-    if (gql && !gql.originalError) return withCode(gql, 'GRAPHQL_VALIDATION_FAILED');
+    const code = errorCode(error);
+    if (gql && code !== 'INTERNAL_SERVER_ERROR') return withCode(gql, code);
     log.error({ err: original, path: gql?.path }, 'internal error');
     return new GraphQLError('Internal server error.', { path: gql?.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   };

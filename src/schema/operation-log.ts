@@ -1,20 +1,9 @@
-import { getOperationAST, GraphQLError, type DocumentNode } from 'graphql';
+import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../metrics/prometheus.js';
 import type { Context } from './context.js';
-
-/** The code a client sees for an error (as createMaskError gives it), without masking or logging it again. */
-export function errorCode(error: unknown): string {
-  const gql = error instanceof GraphQLError ? error : null;
-  const original = gql?.originalError ?? error;
-  if (original instanceof AppError) return original.code;
-  if (typeof gql?.extensions?.code === 'string') return gql.extensions.code;
-  if (gql && gql.message.startsWith('Variable "$')) return 'BAD_USER_INPUT';
-  if (gql && !gql.originalError) return 'GRAPHQL_VALIDATION_FAILED';
-  return 'INTERNAL_SERVER_ERROR';
-}
+import { errorCode } from './errors.js';
 
 interface Args {
   document: DocumentNode;
