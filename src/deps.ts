@@ -68,7 +68,7 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
   const base = { config, log, db, prisma: db.prisma, tokens, channelLock: new KeyedMutex(), feeds: new FeedRegistry(), hooks, rateLimits, counters };
   let presence: PresenceService | null = null;
   const expire = (sessionId: string) => {
-    presence?.leaveSession(sessionId).catch((err) => log.error({ err, sessionId }, 'presence expiry failed'));
+    presence?.leaveSession(sessionId, 'expired').catch((err) => log.error({ err, sessionId }, 'presence expiry failed'));
   };
 
   if (!config.REDIS_URL) {
@@ -79,15 +79,19 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
     return { ...base, pubsub, tracker, presence, liveness, redis: null, connections: createMemoryConnectionLimit(config.MAX_CONNECTIONS_PER_USER) };
   }
 
-  const redis = await connectRedis(config.REDIS_URL, config.REDIS_PREFIX, log).catch(async (e) => {
+  const redis = await connectRedis(config.REDIS_URL, config.REDIS_PREFIX, log, {
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    probeMs: Math.min(config.NODE_HEARTBEAT_MS, 1000),
+  }).catch(async (e) => {
     await db.close();
     throw e;
   });
   const pubsub = new OrderedPubSub(createRedisPubSub(redis, log), store, log);
-  const tracker = await createRedisTracker(redis, log);
+  let liveness: ReturnType<typeof createClusterLiveness> | null = null;
+  const tracker = await createRedisTracker(redis, log, (sessions) => sessions.forEach((s) => liveness?.touch(s)));
   presence = new PresenceService(tracker, pubsub);
   let connections: ReturnType<typeof createRedisConnectionLimit> | null = null;
-  const liveness = createClusterLiveness(
+  liveness = createClusterLiveness(
     redis,
     {
       graceMs: config.PRESENCE_GRACE_MS,
@@ -105,10 +109,7 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
     pubsub.catchUp();
     liveness.resync();
     connections.resync();
-    tracker
-      .restore()
-      .then((sessions) => sessions.forEach((s) => liveness.touch(s)))
-      .catch((err) => log.warn({ err }, 'could not restore presences after the outage'));
+    tracker.restore().catch((err) => log.warn({ err }, 'could not restore presences after the outage'));
   });
   return { ...base, pubsub, tracker, presence, liveness, redis, connections };
 }

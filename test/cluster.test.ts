@@ -238,5 +238,11 @@ describe.skipIf(!DATABASE || !REDIS)('three server processes on PostgreSQL and R
     for (const w of watchers) expect(await w.next()).toMatchObject({ joins: [{ sessionId: marker.s.sessionId }], leaves: [] });
     expect(await presenceIds(a, wa.s, channelId)).toEqual(await presenceIds(b, wa.s, channelId));
     expect(await presenceIds(a, wa.s, channelId)).not.toContain(v1.s.sessionId);
+    // v2 can still reach A over HTTP; its send is refused with the reason, on any process.
+    for (const n of [a, b]) {
+      const r = await n.gql(Q.send, { c: channelId, content: { text: 'am I still here?' } }, v2.s.token);
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PRESENCE_EXPIRED' });
+      expect(r.errors?.[0]?.message).toMatch(/no realtime connection .*PRESENCE_GRACE_MS/);
+    }
   });
 });

@@ -35,14 +35,18 @@ describe.each(backends())('losing group membership while subscribed ($name)', (b
     const presence = subscribe(ownerWs, Q.onPresence, { c });
     const bobMessages = subscribe(bobWs, Q.onMessage, { c });
     const bobAll = subscribe(bobWs, Q.onMessage, {});
-    const bob2Messages = subscribe(server.ws(bob2), Q.onMessage, { c });
+    const bob2Ws = server.ws(bob2);
+    const bob2Messages = subscribe(bob2Ws, Q.onMessage, { c });
+    const bob2Presence = subscribe(bob2Ws, Q.onPresence, { c });
     await feedsLive(server, owner, 1);
     await feedsLive(server, bob, 2);
-    await feedsLive(server, bob2, 1);
+    await feedsLive(server, bob2, 2);
 
     await act(g, owner, bob);
     const left = await presence.next();
     expect(left.leaves.map((p: any) => p.sessionId)).toEqual([bob.sessionId]); // the hidden one is not shown
+    // The hidden session itself is told its presence ended, so a client knows to re-join.
+    expect((await bob2Presence.next()).leaves.map((p: any) => p.sessionId)).toContain(bob2.sessionId);
     const actorId = byOwner ? owner.userId : bob.userId;
     // The event itself still reaches bob (so a client learns why), then nothing more.
     for (const sub of [bobMessages, bobAll, bob2Messages]) {

@@ -124,6 +124,12 @@ describe.each(backends())('rooms and presence ($name)', (backend) => {
     expect(leave.leaves.map((p: any) => p.sessionId)).toEqual([bob.sessionId]);
     const listed = await server.gql(Q.presences, { c: room }, ada.token);
     expect(listed.data.channelPresences.map((p: any) => p.sessionId)).toEqual([ada.sessionId]);
+    // A send says why it is refused; joining again is the way back.
+    const refused = await server.gql(Q.send, { c: room, content: { text: 'still here?' } }, bob.token);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PRESENCE_EXPIRED' });
+    expect(refused.errors?.[0]?.message).toMatch(/no realtime connection .*PRESENCE_GRACE_MS/);
+    await joinRoom(server, bob, room.slice(5));
+    expect((await send(server, bob, room, { text: 'back' })).messageId).toBeTruthy();
     bobMessages.close();
     watch.close();
   });

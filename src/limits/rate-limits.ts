@@ -25,7 +25,7 @@ const WHAT: Record<RateLimitName, string> = {
  * back to its own in-memory counters rather than refusing everyone.
  */
 export async function createRateLimits(config: Config, log: Logger, onRefused: (limit: RateLimitName) => void = () => {}): Promise<RateLimits> {
-  const redis = config.REDIS_URL ? await connect(config.REDIS_URL, log) : null;
+  const redis = config.REDIS_URL ? await connect(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS, log) : null;
   const limits: Record<RateLimitName, RateLimit | null> = {
     send: config.RATE_LIMIT_SEND,
     join: config.RATE_LIMIT_JOIN,
@@ -67,9 +67,10 @@ export async function createRateLimits(config: Config, log: Logger, onRefused: (
 }
 
 /** Resolves once the first connection attempt has succeeded or failed; a Redis that is down does not stop start-up. */
-async function connect(url: string, log: Logger): Promise<Redis> {
-  // No offline queue: while Redis is away, calls fail at once and the in-memory fallback answers.
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+async function connect(url: string, commandTimeout: number, log: Logger): Promise<Redis> {
+  // No offline queue and a bounded wait: while Redis is away or hangs, calls fail
+  // at once (or after commandTimeout) and the in-memory fallback answers.
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout });
   let down = false;
   redis.on('error', (err) => {
     if (down) return;

@@ -23,7 +23,9 @@ export function createRedisPubSub(clients: RedisClients, log: Logger): PubSub {
   return {
     async publish<K extends TopicKind>(kind: K, id: string, payload: TopicMap[K]) {
       // A lost publish is recoverable for stored messages (subscribers fill
-      // gaps from the database), so an outage must not fail the send.
+      // gaps from the database), so an outage must not fail the send, nor
+      // slow it: while Redis is known to be down, nothing is tried.
+      if (!clients.healthy()) return void log.debug({ topic: topicName(kind, id) }, 'not published; redis is down');
       try {
         await rps.publish(name(kind, id), payload);
       } catch (err) {

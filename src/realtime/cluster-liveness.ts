@@ -80,9 +80,21 @@ export function createClusterLiveness(clients: RedisClients, opts: ClusterLivene
   const pending = new Set<Promise<unknown>>();
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
-  // After an outage every heartbeat is stale; give the other processes one
-  // expiry period to beat again before treating any of them as dead.
-  let reapAfter = 0;
+  // Another process's old heartbeat proves it dead only if this process could
+  // itself reach Redis all along: after any gap in its own contact (an outage,
+  // a stall, a paused event loop) every heartbeat may be old for the same
+  // reason, so judgements wait one expiry period of unbroken contact, in which
+  // the processes that are alive beat again.
+  let judgeFrom = 0;
+  let lastBeat = 0;
+  const distrust = () => {
+    judgeFrom = Math.max(judgeFrom, Date.now() + opts.expiryMs);
+  };
+  const beaten = () => {
+    const now = Date.now();
+    if (lastBeat && now - lastBeat > 2 * opts.heartbeatMs + 250) distrust();
+    lastBeat = now;
+  };
 
   const since = () => Date.now() - opts.expiryMs;
   /** Redis calls from sync callers: failures are logged, and the next heartbeat or resync repairs state. */
@@ -95,6 +107,9 @@ export function createClusterLiveness(clients: RedisClients, opts: ClusterLivene
   const register = (sessionId: string) =>
     redis.multi().hset(k.conn(sessionId), node, '1').sadd(k.node(node), sessionId).zrem(k.idle, sessionId).exec();
 
+  const releaseHere = (sessionId: string) =>
+    redis.eval(RELEASE, 4, k.conn(sessionId), k.node(node), k.nodes, k.idle, node, sessionId, since(), Date.now() + opts.graceMs);
+
   async function beat() {
     // 1: this node was not listed (reaped while unreachable, or Redis lost its data).
     if ((await redis.zadd(k.nodes, Date.now(), node)) === 1) {
@@ -105,7 +120,8 @@ export function createClusterLiveness(clients: RedisClients, opts: ClusterLivene
 
   async function sweep() {
     const now = Date.now();
-    for (const dead of now < reapAfter ? [] : await redis.zrangebyscore(k.nodes, '-inf', `(${since()}`)) {
+    if (now < judgeFrom) return;
+    for (const dead of await redis.zrangebyscore(k.nodes, '-inf', `(${since()}`)) {
       if (dead === node) continue;
       const reaped = await redis.eval(REAP, 3, k.nodes, k.node(dead), k.idle, dead, since(), opts.graceMs, `${p}live:conn:`);
       if (reaped) log.warn({ node: dead }, 'a server process stopped heartbeating; expiring its sessions');
@@ -119,8 +135,12 @@ export function createClusterLiveness(clients: RedisClients, opts: ClusterLivene
   const tick = () => {
     if (closed) return;
     beat()
+      .then(beaten)
       .then(sweep)
-      .catch((err) => log.debug({ err: (err as Error).message }, 'liveness heartbeat failed'))
+      .catch((err) => {
+        distrust();
+        log.debug({ err: (err as Error).message }, 'liveness heartbeat failed');
+      })
       .finally(() => {
         if (!closed) timer = setTimeout(tick, opts.heartbeatMs).unref();
       });
@@ -130,14 +150,19 @@ export function createClusterLiveness(clients: RedisClients, opts: ClusterLivene
     node,
     async start() {
       await beat();
+      beaten();
       timer = setTimeout(tick, opts.heartbeatMs).unref();
     },
     /** After an outage: this process's connections may be gone from Redis; write them again. */
     resync() {
-      reapAfter = Date.now() + opts.expiryMs;
+      distrust();
       run('resync', async () => {
         await beat();
         for (const sessionId of connections.keys()) await register(sessionId);
+        // Connections that closed while Redis could not be told start their grace now.
+        for (const sessionId of await redis.smembers(k.node(node))) {
+          if (!connections.get(sessionId)) await releaseHere(sessionId);
+        }
       });
     },
     open(sessionId) {
@@ -151,9 +176,7 @@ export function createClusterLiveness(clients: RedisClients, opts: ClusterLivene
         const left = (connections.get(sessionId) ?? 1) - 1;
         if (left > 0) return void connections.set(sessionId, left);
         connections.delete(sessionId);
-        run('release', () =>
-          redis.eval(RELEASE, 4, k.conn(sessionId), k.node(node), k.nodes, k.idle, node, sessionId, since(), Date.now() + opts.graceMs),
-        );
+        run('release', () => releaseHere(sessionId));
       };
     },
     touch(sessionId) {
@@ -165,9 +188,7 @@ export function createClusterLiveness(clients: RedisClients, opts: ClusterLivene
       if (timer) clearTimeout(timer);
       await Promise.all([...pending]);
       // Sessions still connected here start their grace now; the node leaves the cluster.
-      for (const sessionId of connections.keys()) {
-        await redis.eval(RELEASE, 4, k.conn(sessionId), k.node(node), k.nodes, k.idle, node, sessionId, since(), Date.now() + opts.graceMs).catch(() => {});
-      }
+      for (const sessionId of connections.keys()) await releaseHere(sessionId).catch(() => {});
       connections.clear();
       await redis.multi().zrem(k.nodes, node).del(k.node(node)).exec().catch(() => {});
     },

@@ -46,7 +46,7 @@ export type Select<T> = (event: ChannelEvent, channelId: string) => T | null;
 /**
  * A session's live view of one channel, or of every channel it has joined
  * (including ones joined later). Events pass only while the session is joined:
- * its own leave, however caused, stops delivery at that point of the stream.
+ * its own leave, however caused, is the last one delivered.
  * An open feed counts as a realtime connection for presence.
  */
 export async function openFeed<T>(
@@ -73,11 +73,13 @@ export async function openFeed<T>(
   });
 
   const onEvent = (cid: string, event: ChannelEvent) => {
+    // The session's own leave is the last event of that channel it is shown, so it knows to re-join.
+    const wasJoined = joined.has(cid);
     if (event.type === 'presence') {
       if (event.change.leaves.some((p) => p.sessionId === sessionId)) joined.delete(cid);
       if (event.change.joins.some((p) => p.sessionId === sessionId)) joined.add(cid);
     }
-    if (!joined.has(cid)) return;
+    if (!wasJoined && !joined.has(cid)) return;
     const out = select(event, cid);
     if (out !== null) {
       deps.counters.deliveries++;

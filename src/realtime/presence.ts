@@ -34,10 +34,15 @@ export class PresenceService {
     return presence !== null;
   }
 
-  async leaveSession(sessionId: string): Promise<void> {
-    for (const { channelId, presence } of await this.tracker.untrackSession(sessionId)) {
-      await this.announceLeaves(channelId, [presence]);
-    }
+  /** Ends every presence of the session; `expired` when it had no realtime connection for the grace. */
+  async leaveSession(sessionId: string, why: 'expired' | 'ended' = 'ended'): Promise<void> {
+    const removed = await this.tracker.untrackSession(sessionId);
+    if (why === 'expired') await this.tracker.markExpired(sessionId, removed.map((r) => r.channelId), Date.now());
+    for (const { channelId, presence } of removed) await this.announceLeaves(channelId, [presence]);
+  }
+
+  expiredAt(channelId: string, sessionId: string) {
+    return this.tracker.expiredAt(channelId, sessionId);
   }
 
   async leaveUser(channelId: string, userId: string): Promise<void> {
@@ -55,10 +60,16 @@ export class PresenceService {
   }
 }
 
-/** What other clients may see of a change: no hidden presences, and nothing about the viewer's own session. */
+/**
+ * What a session may see of a change: other sessions' presences unless hidden,
+ * and its own presence ending (kicked, banned, blocked, expired, signed out,
+ * or left), so that it knows to join again.
+ */
 export function visibleChange(change: PresenceChange, viewerSessionId: string): PresenceChange | null {
-  const shown = (p: Presence) => !p.hidden && p.sessionId !== viewerSessionId;
-  const joins = change.joins.filter(shown);
-  const leaves = change.leaves.filter(shown);
+  const other = (p: Presence) => !p.hidden && p.sessionId !== viewerSessionId;
+  const joins = change.joins.filter(other);
+  // A re-join with other options replaces the presence: that is no ending.
+  const rejoined = change.joins.some((p) => p.sessionId === viewerSessionId);
+  const leaves = change.leaves.filter((p) => other(p) || (p.sessionId === viewerSessionId && !rejoined));
   return joins.length || leaves.length ? { channelId: change.channelId, joins, leaves } : null;
 }

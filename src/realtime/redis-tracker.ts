@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../lib/logger.js';
+import { isRedisUnavailable } from '../lib/unavailable.js';
 import type { RedisClients } from '../pubsub/redis-clients.js';
 import type { Tracker } from './tracker.js';
 import type { Presence } from './types.js';
@@ -11,6 +12,7 @@ const TRACK = `
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('HDEL', KEYS[3], ARGV[3])
 return old`;
 const UNTRACK = `
 local old = redis.call('HGET', KEYS[1], ARGV[1])
@@ -50,14 +52,16 @@ const RESTORE = `
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('SADD', KEYS[2], ARGV[3]) end
 return 1`;
 
+/** How long a note of an expired presence is kept, to explain refused sends. */
+const EXPIRED_TTL_SECONDS = 24 * 3600;
 /** How many presences a process remembers for answering reads during an outage. */
 const KNOWN_LIMIT = 50_000;
 
 export interface RedisTracker extends Tracker {
   /**
    * After an outage: when Redis lost its data (restarted without persistence),
-   * restores the presences this process created and returns their sessions,
-   * whose liveness must be re-armed. Empty when nothing was lost.
+   * restores the presences this process created and returns their sessions
+   * (also given to onRestored). Empty when nothing was lost.
    */
   restore(): Promise<string[]>;
 }
@@ -67,12 +71,18 @@ export interface RedisTracker extends Tracker {
  * per session (its channels). Reads that fail while Redis is down fall back
  * to what this process last saw, so joined sessions can still send.
  */
-export async function createRedisTracker(clients: RedisClients, log: Logger): Promise<RedisTracker> {
+export async function createRedisTracker(
+  clients: RedisClients,
+  log: Logger,
+  /** Sessions whose presences were restored: their liveness must be re-armed. */
+  onRestored: (sessions: string[]) => void = () => {},
+): Promise<RedisTracker> {
   const redis = clients.command;
   const p = clients.prefix;
   const channelKey = (c: string) => `${p}presence:channel:${c}`;
   const sessionKey = (s: string) => `${p}presence:session:${s}`;
   const epochKey = `${p}epoch`;
+  const expiredKey = (s: string) => `${p}presence:expired:${s}`;
   const key = (c: string, s: string) => `${c}\n${s}`;
   const known = new Map<string, Presence>();
   const owned = new Map<string, { channelId: string; presence: Presence }>();
@@ -91,6 +101,17 @@ export async function createRedisTracker(clients: RedisClients, log: Logger): Pr
   };
   const parse = (json: string | null): Presence | null => (json ? (JSON.parse(json) as Presence) : null);
 
+  /** Reads Redis; while it is down or does not answer in time, answers from what this process last saw. */
+  const orKnown = async <T>(read: () => Promise<T>, fallback: () => T): Promise<T> => {
+    if (!clients.healthy()) return fallback();
+    try {
+      return await read();
+    } catch (err) {
+      if (!isRedisUnavailable(err)) throw err;
+      return fallback();
+    }
+  };
+
   // A marker that changes when Redis loses its data (a restart without
   // persistence); every process compares it with the one it saw.
   const currentEpoch = async () => {
@@ -98,10 +119,27 @@ export async function createRedisTracker(clients: RedisClients, log: Logger): Pr
     return redis.get(epochKey);
   };
   let epoch = await currentEpoch();
+  let restoring: Promise<string[]> | null = null;
+
+  async function restoreNow(): Promise<string[]> {
+    const now = await currentEpoch();
+    if (now === epoch) return [];
+    epoch = now;
+    log.warn({ presences: owned.size }, 'redis lost its data; restoring the presences this process created');
+    const sessions = new Set<string>();
+    for (const { channelId, presence } of owned.values()) {
+      await redis.eval(RESTORE, 2, channelKey(channelId), sessionKey(presence.sessionId), presence.sessionId, JSON.stringify(presence), channelId);
+      sessions.add(presence.sessionId);
+    }
+    onRestored([...sessions]);
+    return [...sessions];
+  }
+  /** One restore at a time: the resume handler and a read that found a presence missing may both ask. */
+  const restore = () => (restoring ??= restoreNow().finally(() => (restoring = null)));
 
   return {
     async track(channelId, presence) {
-      const old = (await redis.eval(TRACK, 2, channelKey(channelId), sessionKey(presence.sessionId), presence.sessionId, JSON.stringify(presence), channelId)) as string | null;
+      const old = (await redis.eval(TRACK, 3, channelKey(channelId), sessionKey(presence.sessionId), expiredKey(presence.sessionId), presence.sessionId, JSON.stringify(presence), channelId)) as string | null;
       remember(channelId, presence);
       owned.set(key(channelId, presence.sessionId), { channelId, presence });
       if (owned.size > KNOWN_LIMIT) owned.delete(owned.keys().next().value!);
@@ -125,44 +163,44 @@ export async function createRedisTracker(clients: RedisClients, log: Logger): Pr
       for (const r of removed) forget(channelId, r.sessionId);
       return removed;
     },
-    async get(channelId, sessionId) {
-      try {
-        const presence = parse(await redis.hget(channelKey(channelId), sessionId));
-        remember(channelId, presence, sessionId);
-        return presence;
-      } catch (err) {
-        if (clients.healthy()) throw err;
-        return known.get(key(channelId, sessionId)) ?? null;
-      }
+    get(channelId, sessionId) {
+      return orKnown(
+        async () => {
+          let presence = parse(await redis.hget(channelKey(channelId), sessionId));
+          // Missing though this process made it: Redis may have come back empty a moment ago, before the resume handler restored it.
+          if (!presence && owned.has(key(channelId, sessionId)) && (await restore()).length) presence = parse(await redis.hget(channelKey(channelId), sessionId));
+          remember(channelId, presence, sessionId);
+          return presence;
+        },
+        () => known.get(key(channelId, sessionId)) ?? null,
+      );
     },
-    async list(channelId) {
-      try {
-        return (await redis.hvals(channelKey(channelId))).map((j) => parse(j)!);
-      } catch (err) {
-        if (clients.healthy()) throw err;
-        return [...known.entries()].filter(([k]) => k.startsWith(`${channelId}\n`)).map(([, v]) => v);
-      }
+    list(channelId) {
+      return orKnown(
+        async () => (await redis.hvals(channelKey(channelId))).map((j) => parse(j)!),
+        () => [...known.entries()].filter(([k]) => k.startsWith(`${channelId}\n`)).map(([, v]) => v),
+      );
     },
-    async channelsOf(sessionId) {
-      try {
-        return await redis.smembers(sessionKey(sessionId));
-      } catch (err) {
-        if (clients.healthy()) throw err;
-        return [...known.keys()].filter((k) => k.endsWith(`\n${sessionId}`)).map((k) => k.slice(0, k.indexOf('\n')));
-      }
+    channelsOf(sessionId) {
+      return orKnown(
+        () => redis.smembers(sessionKey(sessionId)),
+        () => [...known.keys()].filter((k) => k.endsWith(`\n${sessionId}`)).map((k) => k.slice(0, k.indexOf('\n'))),
+      );
     },
-    async restore() {
-      const now = await currentEpoch();
-      if (now === epoch) return [];
-      epoch = now;
-      log.warn({ presences: owned.size }, 'redis lost its data; restoring the presences this process created');
-      const sessions = new Set<string>();
-      for (const { channelId, presence } of owned.values()) {
-        await redis.eval(RESTORE, 2, channelKey(channelId), sessionKey(presence.sessionId), presence.sessionId, JSON.stringify(presence), channelId);
-        sessions.add(presence.sessionId);
-      }
-      return [...sessions];
+    async markExpired(sessionId, channelIds, at) {
+      if (!channelIds.length) return;
+      const k = expiredKey(sessionId);
+      await redis
+        .multi()
+        .hset(k, Object.fromEntries(channelIds.map((c) => [c, String(at)])))
+        .expire(k, EXPIRED_TTL_SECONDS)
+        .exec();
     },
+    async expiredAt(channelId, sessionId) {
+      const at = await orKnown(() => redis.hget(expiredKey(sessionId), channelId), () => null);
+      return at ? Number(at) : null;
+    },
+    restore,
     async close() {
       known.clear();
       owned.clear();

@@ -12,12 +12,21 @@ export interface Tracker {
   get(channelId: string, sessionId: string): Promise<Presence | null>;
   list(channelId: string): Promise<Presence[]>;
   channelsOf(sessionId: string): Promise<string[]>;
+  /** Notes that the session's presences in these channels expired (no realtime connection for the grace), so a refused send can say why. A join clears it. */
+  markExpired(sessionId: string, channelIds: string[], at: number): Promise<void>;
+  /** When the session's presence in the channel expired, if that is how it ended. */
+  expiredAt(channelId: string, sessionId: string): Promise<number | null>;
   close(): Promise<void>;
 }
+
+/** How many expiries a process remembers without Redis (with Redis they are kept for a day). */
+const EXPIRED_LIMIT = 10_000;
 
 export function createMemoryTracker(): Tracker {
   const byChannel = new Map<string, Map<string, Presence>>();
   const bySession = new Map<string, Set<string>>();
+  const expired = new Map<string, number>();
+  const expiredKey = (channelId: string, sessionId: string) => `${channelId}\n${sessionId}`;
 
   function remove(channelId: string, sessionId: string): Presence | null {
     const members = byChannel.get(channelId);
@@ -33,6 +42,7 @@ export function createMemoryTracker(): Tracker {
 
   return {
     async track(channelId, presence) {
+      expired.delete(expiredKey(channelId, presence.sessionId));
       let members = byChannel.get(channelId);
       if (!members) byChannel.set(channelId, (members = new Map()));
       const previous = members.get(presence.sessionId) ?? null;
@@ -66,9 +76,17 @@ export function createMemoryTracker(): Tracker {
     async channelsOf(sessionId) {
       return [...(bySession.get(sessionId) ?? [])];
     },
+    async markExpired(sessionId, channelIds, at) {
+      for (const c of channelIds) expired.set(expiredKey(c, sessionId), at);
+      while (expired.size > EXPIRED_LIMIT) expired.delete(expired.keys().next().value!);
+    },
+    async expiredAt(channelId, sessionId) {
+      return expired.get(expiredKey(channelId, sessionId)) ?? null;
+    },
     async close() {
       byChannel.clear();
       bySession.clear();
+      expired.clear();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { AppError } from '../lib/errors.js';
+import { unavailableDependency } from '../lib/unavailable.js';
 import type { Logger } from '../lib/logger.js';
 
 function withCode(error: GraphQLError, code: string): GraphQLError {
@@ -19,6 +20,7 @@ export function errorCode(error: unknown): string {
   const gql = error instanceof GraphQLError ? error : null;
   const original = gql?.originalError ?? error;
   if (original instanceof AppError) return original.code;
+  if (unavailableDependency(original)) return 'UNAVAILABLE';
   if (typeof gql?.extensions?.code === 'string') return gql.extensions.code;
   // graphql-js reports a variable that fails coercion this way, before execution.
   if (gql && gql.message.startsWith('Variable "$')) return 'BAD_USER_INPUT';
@@ -42,6 +44,14 @@ export function createMaskError(log: Logger) {
       });
     }
     if (gql?.extensions?.code) return gql;
+    const down = unavailableDependency(original);
+    if (down) {
+      log.warn({ err: (original as Error).message, path: gql?.path }, `${down} did not answer`);
+      return new GraphQLError(`${down === 'Redis' ? 'Redis' : 'The database'} did not answer in time; try again shortly.`, {
+        path: gql?.path,
+        extensions: { code: 'UNAVAILABLE' },
+      });
+    }
     const code = errorCode(error);
     if (gql && code !== 'INTERNAL_SERVER_ERROR') return withCode(gql, code);
     log.error({ err: original, path: gql?.path }, 'internal error');

@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import type { Prisma } from '../../db/index.js';
 import type { Deps } from '../../deps.js';
-import { forbidden } from '../../lib/errors.js';
+import { AppError, forbidden } from '../../lib/errors.js';
 import type { BatchKind } from '../../lib/keyed-mutex.js';
 import { MessageCode, type ChatMessage } from '../../realtime/types.js';
 import { assertMayAccess, channelFromId } from '../channels/access.js';
@@ -13,8 +13,16 @@ import { channelFields, fromRow, toAck, type MessageAck } from './message-shape.
 export async function requireJoined(deps: Deps, viewer: Viewer, channelId: string) {
   channelFromId(channelId);
   const presence = await deps.presence.get(channelId, viewer.sessionId);
-  if (!presence) throw forbidden(`Join channel ${channelId} with joinChat before sending to it.`);
-  return presence;
+  if (presence) return presence;
+  const expired = await deps.presence.expiredAt(channelId, viewer.sessionId);
+  if (expired === null) throw forbidden(`Join channel ${channelId} with joinChat before sending to it.`);
+  throw new AppError(
+    'FORBIDDEN',
+    `Your presence in channel ${channelId} ended at ${new Date(expired).toISOString()}: this session had no realtime connection ` +
+      `(a WebSocket, or a subscription over SSE) for ${deps.config.PRESENCE_GRACE_MS} ms (PRESENCE_GRACE_MS). ` +
+      'Join the channel again with joinChat, and keep a subscription open while chatting.',
+    { reason: 'PRESENCE_EXPIRED' },
+  );
 }
 
 /**
