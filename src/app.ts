@@ -16,6 +16,7 @@ import { clientAddress } from './limits/client-address.js';
 import { requestLimitPlugins } from './limits/request-limits.js';
 import { sseConnectionsPlugin } from './limits/sse-connections.js';
 import { bearerToken } from './modules/users/tokens.js';
+import { authenticate, revokeSessions } from './modules/users/users.service.js';
 import type { Context, ServerContext } from './schema/context.js';
 import { createMaskError, errorCodesPlugin } from './schema/errors.js';
 import { inputGuardPlugin } from './schema/input-guard.js';
@@ -33,6 +34,8 @@ export interface App {
   stop(): Promise<void>;
   deps: Deps;
   url: string;
+  /** Ends every session of a user on every process (the host app bans or deletes an account); resolves to how many ended. */
+  revokeSessions(userId: string): Promise<number>;
   /** Counters for tests and metrics. */
   stats(): { slowConsumersClosed: number; sharedExecution: SharedExecutionStats };
 }
@@ -88,7 +91,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       direct: wsDirect ?? null,
       clientAddress: clientAddress(req, config.TRUST_PROXY),
       // Over WebSocket the viewer was settled at connection init.
-      viewer: wsViewer ?? (await deps.tokens.verify(bearerToken(request?.headers.get('authorization')) ?? '')),
+      viewer: wsViewer ?? (await authenticate(deps, bearerToken(request?.headers.get('authorization')))),
     }),
   });
 
@@ -128,6 +131,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     get url() {
       return url;
     },
+    revokeSessions: (userId) => revokeSessions(deps, userId),
     stats: () => ({ slowConsumersClosed: ws.slowClosed, sharedExecution: { ...shared.stats } }),
     async start(port = config.PORT, host = config.HOST) {
       if (metrics && config.METRICS_PORT) {

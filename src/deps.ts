@@ -11,6 +11,7 @@ import { createMemoryConnectionLimit, type ConnectionLimit } from './limits/conn
 import { createRedisConnectionLimit } from './limits/connection-limit-redis.js';
 import { createRateLimits, type RateLimits } from './limits/rate-limits.js';
 import { createTokens, type Tokens } from './modules/users/tokens.js';
+import { createSessionGate, type SessionGate } from './modules/users/sessions.js';
 import type { PubSub } from './pubsub/index.js';
 import { createMemoryPubSub } from './pubsub/memory.js';
 import { createRedisPubSub } from './pubsub/redis.js';
@@ -35,6 +36,8 @@ export interface Deps {
   presence: PresenceService;
   liveness: Liveness;
   tokens: Tokens;
+  /** Which sessions still exist; signing out ends one on every process. */
+  sessions: SessionGate;
   /** Serializes writes per channel so that events leave in the order they were stored. */
   channelLock: KeyedMutex;
   feeds: FeedRegistry;
@@ -76,7 +79,8 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
     const tracker = createMemoryTracker();
     presence = new PresenceService(tracker, pubsub);
     const liveness = createLocalLiveness(config.PRESENCE_GRACE_MS, expire);
-    return { ...base, pubsub, tracker, presence, liveness, redis: null, connections: createMemoryConnectionLimit(config.MAX_CONNECTIONS_PER_USER) };
+    const sessions = await sessionGate(db, pubsub, log, base.feeds);
+    return { ...base, pubsub, tracker, presence, liveness, sessions, redis: null, connections: createMemoryConnectionLimit(config.MAX_CONNECTIONS_PER_USER) };
   }
 
   const redis = await connectRedis(config.REDIS_URL, config.REDIS_PREFIX, log, {
@@ -111,7 +115,15 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
     connections.resync();
     tracker.restore().catch((err) => log.warn({ err }, 'could not restore presences after the outage'));
   });
-  return { ...base, pubsub, tracker, presence, liveness, redis, connections };
+  const sessions = await sessionGate(db, pubsub, log, base.feeds);
+  return { ...base, pubsub, tracker, presence, liveness, sessions, redis, connections };
+}
+
+/** Feeds (SSE and WebSocket alike) of a session that ends stop; the WebSocket transport closes its sockets. */
+async function sessionGate(db: Database, pubsub: PubSub, log: Logger, feeds: FeedRegistry): Promise<SessionGate> {
+  const gate = await createSessionGate(db, pubsub, log);
+  gate.onEnded((sessionId) => feeds.endSession(sessionId));
+  return gate;
 }
 
 /**
@@ -134,6 +146,7 @@ export async function closeDeps(deps: Deps): Promise<void> {
   await deps.connections.close();
   await deps.liveness.close();
   await deps.tracker.close();
+  await deps.sessions.close();
   await deps.pubsub.close();
   await deps.redis?.close();
   await deps.db.close();

@@ -203,6 +203,15 @@ describe.skipIf(!DATABASE || !REDIS)('three server processes on PostgreSQL and R
     }
   });
 
+  it('signing out on one process closes the session’s socket on another (4401), and every process refuses its token', async () => {
+    const room = uniqueName('room');
+    const { s, client } = await member(b, room);
+    const closed = new Promise<number>((resolve) => client.on('closed', (e) => resolve((e as CloseEvent).code)));
+    expect((await a.gql(`mutation { signOut }`, {}, s.token)).data).toEqual({ signOut: true });
+    expect(await closed).toBe(4401);
+    for (const n of [a, b, c]) expect((await n.gql(`{ me { id } }`, {}, s.token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('after kill -9 of a process, the others announce its sessions leaving within the configured bound', async () => {
     const room = uniqueName('room');
     const wa = await member(a, room);

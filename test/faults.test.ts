@@ -80,6 +80,27 @@ describe.skipIf(!DATABASE || !process.env.TEST_REDIS_URL)('Redis faults longer t
     await drop?.();
   });
 
+  it('while Redis hangs: /health says so within seconds, joins fail fast with UNAVAILABLE, stored sends go on', async () => {
+    const [ada, carol] = [await a.signIn(), await a.signIn()];
+    const roomName = uniqueName('room');
+    const room = await joinRoom(a, ada, roomName);
+    redis.pause();
+    try {
+      await until(async () => (await a.health())?.pubsub === false, 10_000, 'A to report Redis down');
+      expect(await a.health()).toMatchObject({ status: 'degraded', database: true, pubsub: false });
+      // Answered while Redis is still stopped: nothing waits for it without bound.
+      const join = await a.gql(Q.join, { t: roomName, type: 'ROOM' }, carol.token);
+      expect(join.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
+      expect(join.errors?.[0]?.message).toMatch(/Redis did not answer/);
+      const sent = await a.gql(Q.send, { c: room, content: { text: 'stored anyway' } }, ada.token);
+      expect(sent.data?.sendMessage.persistent).toBe(true);
+    } finally {
+      redis.resume();
+    }
+    await until(async () => (await a.health())?.status === 'ok', 20_000, 'A to report ok');
+    expect((await a.gql(Q.join, { t: roomName, type: 'ROOM' }, carol.token)).data?.joinChat.id).toBe(room);
+  }, 60_000);
+
   const faults = [
     { name: 'stalled (SIGSTOP), then resumed', fault: async () => redis.pause(), heal: async () => redis.resume() },
     { name: 'killed, then restarted with its data', fault: () => redis.stop(), heal: () => redis.start() },

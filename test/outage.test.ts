@@ -45,6 +45,9 @@ describe.skipIf(!DATABASE || !process.env.TEST_REDIS_URL)('a Redis outage under 
     // Sends that persist still succeed; history has them on either process.
     const during: string[] = [];
     for (let n = 1; n <= 5; n++) during.push((await send(a, ada, room, { n })).messageId);
+    // Joining needs Redis: refused with a code that says to retry, not an internal error.
+    const late = await a.signIn();
+    expect((await a.gql(Q.join, { t: name, type: 'ROOM' }, late.token)).errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
     const hist = (await b.gql(Q.history, { c: room, first: 10, forward: true, after: first.cursor }, bob.token)).data.channelMessages.edges;
     expect(hist.map((e: any) => e.node.id)).toEqual(during);
 

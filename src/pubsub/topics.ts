@@ -12,6 +12,8 @@ export interface TopicMap {
   session: SessionEvent;
   /** Per-user news: a stored notification, or a change of whom the user blocks (their feeds filter on it). */
   user: UserEvent;
+  /** Sessions that ended (signed out or revoked): every process closes their connections. One topic, id `ended`. */
+  sessions: { sessionIds: string[] };
 }
 
 export type TopicKind = keyof TopicMap;

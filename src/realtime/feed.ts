@@ -17,6 +17,10 @@ export class FeedRegistry {
   endAll() {
     for (const f of [...this.open.keys()]) f.end();
   }
+  /** Ends every feed of a session (it signed out or was revoked). */
+  endSession(sessionId: string) {
+    for (const [f, s] of [...this.open]) if (s === sessionId) f.end();
+  }
   /** Live feeds, of one session or of all. */
   count(sessionId?: string): number {
     if (sessionId === undefined) return this.open.size;
@@ -38,6 +42,8 @@ export interface FeedDeps {
 
 export interface FeedViewer {
   sessionId: string;
+  /** When the viewer's token expires: the feed ends then (ms since the epoch). */
+  expiresAt?: number;
 }
 
 /** Picks what a subscriber receives from a channel event; null skips it. */
@@ -67,6 +73,12 @@ export async function openFeed<T>(
   const listeners = new Map<string, Promise<Unsubscribe>>();
   const cleanups: Promise<Unsubscribe>[] = [];
   queue.onEnd(deps.liveness.open(sessionId));
+  if (viewer.expiresAt !== undefined) {
+    // setTimeout waits at most 2^31-1 ms (24.8 days); a feed open that long ends and the client opens it again.
+    const expiry = setTimeout(() => queue.end(), Math.min(Math.max(0, viewer.expiresAt - Date.now()), 2 ** 31 - 1));
+    expiry.unref();
+    queue.onEnd(() => clearTimeout(expiry));
+  }
   queue.onEnd(() => {
     for (const u of [...listeners.values(), ...cleanups]) void u.then((f) => f()).catch(() => {});
     listeners.clear();

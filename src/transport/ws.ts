@@ -7,6 +7,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
 import { bearerToken, type Viewer } from '../modules/users/tokens.js';
+import { authenticate } from '../modules/users/users.service.js';
 import type { Context, ServerContext } from '../schema/context.js';
 import { Outbox, SLOW_CONSUMER_CLOSE_CODE } from '../realtime/outbox.js';
 import { directSink } from './direct.js';
@@ -26,6 +27,10 @@ const SLOW_CLOSE_TIMEOUT_MS = 5000;
 
 /** Close code for a user at MAX_CONNECTIONS_PER_USER (counted cluster-wide with Redis): HTTP's 429 in graphql-ws's 44xx range, which its client does not retry. */
 export const TOO_MANY_CONNECTIONS = 4429;
+/** Close code when the connection's token expires: as at init with a bad token, so a client reconnects with a fresh one. */
+export const TOKEN_EXPIRED = 4403;
+/** Close code when the session was signed out or revoked: graphql-ws's client treats 4401 as final and does not retry. */
+export const SESSION_ENDED = 4401;
 
 type Enveloped = ReturnType<YogaServerInstance<ServerContext, Context>['getEnveloped']>;
 
@@ -42,12 +47,16 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
   const wss = new WebSocketServer({ noServer: true, path: yoga.graphqlEndpoint, ...(MAX_BODY_BYTES > 0 ? { maxPayload: MAX_BODY_BYTES } : {}) });
   server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)));
   let slowClosed = 0;
+  const bySession = new Map<string, Set<WebSocket>>();
+  deps.sessions.onEnded((sessionId) => {
+    for (const socket of bySession.get(sessionId) ?? []) socket.close(SESSION_ENDED, 'Session ended: signed out or revoked');
+  });
   const disposable = useServer<Record<string, unknown>, Extra>(
     {
       execute: (args) => (args.rootValue as Enveloped).execute(args as ExecutionArgs),
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args as ExecutionArgs),
       onConnect: async (ctx) => {
-        const viewer = await deps.tokens.verify(bearerToken(ctx.connectionParams?.authorization) ?? '');
+        const viewer = await authenticate(deps, bearerToken(ctx.connectionParams?.authorization));
         if (!viewer) return false;
         // A socket that closed while the token was checked has had its onClose already: count nothing for it.
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
@@ -67,9 +76,18 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
           return false;
         }
         const releaseLiveness = deps.liveness.open(viewer.sessionId);
+        const socket = ctx.extra.socket;
+        let sockets = bySession.get(viewer.sessionId);
+        if (!sockets) bySession.set(viewer.sessionId, (sockets = new Set()));
+        sockets.add(socket);
+        // setTimeout waits at most 2^31-1 ms (24.8 days); a connection open that long closes and the client reconnects.
+        const expiry = setTimeout(
+          () => socket.close(TOKEN_EXPIRED, 'Token expired: reconnect with a fresh token'),
+          Math.min(Math.max(0, (viewer.expiresAt ?? Infinity) - Date.now()), 2 ** 31 - 1),
+        );
+        expiry.unref();
         ctx.extra.viewer = viewer;
         ctx.extra.subscriptions = new Set();
-        const socket = ctx.extra.socket;
         ctx.extra.outbox = new Outbox(deps.config.WS_MAX_BACKLOG, () => {
           slowClosed++;
           deps.log.warn({ sessionId: viewer.sessionId, backlog: deps.config.WS_MAX_BACKLOG }, 'closing a slow consumer');
@@ -80,6 +98,9 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         const outbox = ctx.extra.outbox;
         ctx.extra.flushed = () => outbox.give();
         ctx.extra.release = () => {
+          clearTimeout(expiry);
+          sockets.delete(socket);
+          if (!sockets.size && bySession.get(viewer.sessionId) === sockets) bySession.delete(viewer.sessionId);
           releaseLiveness();
           releaseConnection();
         };

@@ -203,6 +203,8 @@ export type Mutation = {
   /** Removes a message from history (yours, or any in a group you administer); broadcast with code 2. */
   removeMessage: ChannelMessageAck;
   sendMessage: ChannelMessageAck;
+  /** Ends the calling session: its token stops working on HTTP, its realtime connections close (WebSocket close code 4401) and its presences leave. */
+  signOut: Scalars['Boolean']['output'];
   unblockUsers: Scalars['Boolean']['output'];
   /** Replaces the content of your own message in place; broadcast with code 1. */
   updateMessage: ChannelMessageAck;

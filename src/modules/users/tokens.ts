@@ -5,6 +5,8 @@ export interface Viewer {
   userId: string;
   sessionId: string;
   username: string;
+  /** When the token expires (ms since the epoch); realtime connections close then. */
+  expiresAt?: number;
 }
 
 export interface Tokens {
@@ -43,7 +45,7 @@ export function createTokens(secret: string, ttlSeconds: number): Tokens {
         const { payload } = await jwtVerify(token, await imported, { issuer: ISSUER, algorithms: ['HS256'] });
         const { sub, sid, name, exp } = payload;
         if (typeof sub !== 'string' || typeof sid !== 'string' || typeof name !== 'string' || typeof exp !== 'number') return null;
-        const viewer = Object.freeze({ userId: sub, sessionId: sid, username: name });
+        const viewer = Object.freeze({ userId: sub, sessionId: sid, username: name, expiresAt: exp * 1000 });
         if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
         verified.set(token, { viewer, expiresAt: exp * 1000 });
         return viewer;

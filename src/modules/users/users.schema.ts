@@ -1,7 +1,7 @@
 import { builder } from '../../schema/builder.js';
 import { viewerOf } from '../../schema/context.js';
 import { unauthenticated } from '../../lib/errors.js';
-import { authenticateDevice, type AuthResult } from './users.service.js';
+import { authenticateDevice, signOut, type AuthResult } from './users.service.js';
 
 export const UserRef = builder.prismaObject('User', {
   fields: (t) => ({
@@ -27,6 +27,17 @@ builder.mutationField('authenticateDevice', (t) =>
     resolve: async (_, args, ctx) => {
       await ctx.deps.rateLimits.consume('auth', ctx.clientAddress);
       return authenticateDevice(ctx.deps, args);
+    },
+  }),
+);
+
+builder.mutationField('signOut', (t) =>
+  t.boolean({
+    description:
+      'Ends the calling session: its token stops working on HTTP, its realtime connections close (WebSocket close code 4401) and its presences leave.',
+    resolve: async (_, __, ctx) => {
+      await signOut(ctx.deps, viewerOf(ctx));
+      return true;
     },
   }),
 );

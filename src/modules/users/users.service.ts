@@ -40,6 +40,31 @@ export async function authenticateDevice(
   return { token: await deps.tokens.sign(viewer), sessionId: session.id, user };
 }
 
+/**
+ * The viewer a bearer token names: signed by this server, not expired, and
+ * naming a session that still exists (not signed out or revoked). Null otherwise.
+ */
+export async function authenticate(deps: Deps, token: string | null): Promise<Viewer | null> {
+  if (!token) return null;
+  const viewer = await deps.tokens.verify(token);
+  if (!viewer || !(await deps.sessions.isOpen(viewer.sessionId))) return null;
+  return viewer;
+}
+
+/** Ends one session: its token stops working, its connections close on every process, its presences leave. */
+export async function signOut(deps: Deps, viewer: Viewer): Promise<void> {
+  await deps.sessions.end([viewer.sessionId]);
+  await deps.presence.leaveSession(viewer.sessionId);
+}
+
+/** Ends every session of a user (for the host app's server code, e.g. when it bans or deletes an account). Returns how many ended. */
+export async function revokeSessions(deps: Deps, userId: string): Promise<number> {
+  const ids = (await deps.prisma.session.findMany({ where: { userId }, select: { id: true } })).map((s) => s.id);
+  await deps.sessions.end(ids);
+  for (const id of ids) await deps.presence.leaveSession(id);
+  return ids.length;
+}
+
 async function findOrCreateUser(deps: Deps, deviceId: string, username: string | null) {
   const existing = await deps.prisma.user.findUnique({ where: { deviceId } });
   if (existing) return existing;
