@@ -92,6 +92,8 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
   });
   const pubsub = new OrderedPubSub(createRedisPubSub(redis, log), store, log);
   let liveness: ReturnType<typeof createClusterLiveness> | null = null;
+  const recheckFeeds = (afterMs: number) =>
+    setTimeout(() => base.feeds.recheck().catch((err) => log.warn({ err }, 'could not recheck feeds after the outage')), afterMs).unref();
   const tracker = await createRedisTracker(redis, log, (sessions) => sessions.forEach((s) => liveness?.touch(s)));
   presence = new PresenceService(tracker, pubsub);
   let connections: ReturnType<typeof createRedisConnectionLimit> | null = null;
@@ -102,8 +104,12 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
       heartbeatMs: config.NODE_HEARTBEAT_MS,
       expiryMs: config.NODE_EXPIRY_MS,
       onExpire: expire,
-      // Others dropped this process's connections from the count when they took it for dead.
-      onRelisted: () => connections?.resync(),
+      // Others dropped this process's connections from the count when they took it for dead,
+      // and may have ended presences whose leave events this process missed.
+      onRelisted: () => {
+        connections?.resync();
+        recheckFeeds(0);
+      },
     },
     log,
   );
@@ -114,6 +120,8 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
     liveness.resync();
     connections.resync();
     tracker.restore().catch((err) => log.warn({ err }, 'could not restore presences after the outage'));
+    // Once the other processes have resumed too (and restored what Redis lost), so that only real endings are announced.
+    recheckFeeds(2 * config.NODE_HEARTBEAT_MS + 1000);
   });
   const sessions = await sessionGate(db, pubsub, log, base.feeds);
   return { ...base, pubsub, tracker, presence, liveness, sessions, redis, connections };

@@ -46,6 +46,16 @@ describe.each(backends())('sessions ($name)', (backend) => {
     expect(me.data.me).toEqual({ id: first.user.id, username: name });
   });
 
+  it('treats usernames that differ only in case as the same name, keeping the spelling given', async () => {
+    const name = `Ada_${uniqueName('x')}`;
+    const first = (await server.gql(AUTH, { d: uniqueName('device'), u: name })).data.authenticateDevice;
+    expect(first.user.username).toBe(name);
+    for (const other of [name.toLowerCase(), name.toUpperCase()]) {
+      const r = await server.gql(AUTH, { d: uniqueName('device'), u: other });
+      expect(r.errors?.[0]?.extensions?.code, other).toBe('CONFLICT');
+    }
+  });
+
   it('generates a unique username when none is given and refuses a taken one', async () => {
     const a = (await server.gql(AUTH, { d: uniqueName('device') })).data.authenticateDevice;
     const b = (await server.gql(AUTH, { d: uniqueName('device') })).data.authenticateDevice;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from './helpers/backends.js';
 import { clusterEnv, freePort, startNode, type NodeProcess } from './helpers/nodes.js';
 import { OwnRedis } from './helpers/redis-server.js';
+import { TcpProxy } from './helpers/tcp-proxy.js';
 import { joinRoom, Q, subscribe, uniqueName, until, type Session } from './helpers/server.js';
 import type { Subscription } from './helpers/subscription.js';
 
@@ -60,13 +61,14 @@ describe.skipIf(!DATABASE || !process.env.TEST_REDIS_URL)('Redis faults longer t
   let a: NodeProcess, b: NodeProcess;
   let redis: OwnRedis;
   let drop: () => Promise<void>;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     redis = new OwnRedis(await freePort(), { persistent: true });
     await redis.start();
     const db = await freshDatabase(DATABASE!);
     drop = db.drop;
-    const env = clusterEnv(db.url, redis.url, {
+    env = clusterEnv(db.url, redis.url, {
       PRESENCE_GRACE_MS: String(GRACE_MS),
       NODE_HEARTBEAT_MS: '200',
       NODE_EXPIRY_MS: String(EXPIRY_MS),
@@ -100,6 +102,46 @@ describe.skipIf(!DATABASE || !process.env.TEST_REDIS_URL)('Redis faults longer t
     await until(async () => (await a.health())?.status === 'ok', 20_000, 'A to report ok');
     expect((await a.gql(Q.join, { t: roomName, type: 'ROOM' }, carol.token)).data?.joinChat.id).toBe(room);
   }, 60_000);
+
+  it('a process cut off from Redis while the others take it for dead: its sessions are told their presence ended, and why', async () => {
+    const proxy = new TcpProxy(redis.port);
+    await proxy.start();
+    const c = await startNode('C', { ...env, REDIS_URL: proxy.url });
+    try {
+      const [ada, bob] = [await a.signIn(), await c.signIn()];
+      const roomName = uniqueName('room');
+      const room = await joinRoom(a, ada, roomName);
+      await joinRoom(c, bob, roomName);
+      const watch = subscribe(a.ws(ada), Q.onPresence, { c: room });
+      const bobWs = c.ws(bob);
+      const bobPresence = subscribe(bobWs, Q.onPresence, { c: room });
+      const bobMessages = subscribe(bobWs, Q.onMessage, { c: room });
+      await c.subscriptions(2);
+      await until(async () => (await a.health())!.subscriptions >= 1, 5000, 'the watch on A');
+
+      proxy.cut();
+      // A sees C's heartbeat stop, and after the grace bob leaves.
+      const left = await watch.next(EXPIRY_MS + GRACE_MS + 10_000);
+      expect(left.leaves.map((p: any) => p.sessionId)).toEqual([bob.sessionId]);
+      proxy.heal();
+
+      // C missed that leave while cut off; once back it tells bob's open feed.
+      const ended = await bobPresence.next(20_000);
+      expect(ended.leaves.map((p: any) => p.sessionId)).toEqual([bob.sessionId]);
+      await until(async () => (await c.health())?.status === 'ok', 10_000, 'C to report ok');
+      const refused = await c.gql(Q.send, { c: room, content: { text: 'still here?' } }, bob.token);
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PRESENCE_EXPIRED' });
+
+      // Joining again is all it takes: the same subscriptions go on.
+      await joinRoom(c, bob, roomName);
+      expect((await watch.next(10_000)).joins.map((p: any) => p.sessionId)).toEqual([bob.sessionId]);
+      const hello = await a.gql(Q.send, { c: room, content: { text: 'welcome back' } }, ada.token);
+      expect((await bobMessages.next(10_000)).id).toBe(hello.data.sendMessage.messageId);
+    } finally {
+      await c.stop();
+      await proxy.close();
+    }
+  }, 90_000);
 
   const faults = [
     { name: 'stalled (SIGSTOP), then resumed', fault: async () => redis.pause(), heal: async () => redis.resume() },

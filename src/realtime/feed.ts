@@ -5,14 +5,27 @@ import type { Logger } from '../lib/logger.js';
 import type { PubSub, Unsubscribe } from '../pubsub/index.js';
 import type { Liveness } from './liveness.js';
 import type { PresenceService } from './presence.js';
-import type { ChannelEvent } from './types.js';
+import type { ChannelEvent, Presence } from './types.js';
 
 /** Every open feed of this process, so shutdown can end them (SSE responses then finish). */
 export class FeedRegistry {
   private open = new Map<{ end(): void }, string>();
-  add(sessionId: string, feed: { end(): void; onEnd(fn: () => void): void }) {
+  private checks = new Map<{ end(): void }, () => Promise<void>>();
+  add(sessionId: string, feed: { end(): void; onEnd(fn: () => void): void }, recheck?: () => Promise<void>) {
     this.open.set(feed, sessionId);
-    feed.onEnd(() => this.open.delete(feed));
+    if (recheck) this.checks.set(feed, recheck);
+    feed.onEnd(() => {
+      this.open.delete(feed);
+      this.checks.delete(feed);
+    });
+  }
+  /**
+   * After this process lost Redis (an outage, or being cut off while the
+   * others took it for dead): presences may have ended meanwhile with their
+   * leave events missed. Each feed checks its channels and tells its session.
+   */
+  async recheck(): Promise<void> {
+    for (const check of [...this.checks.values()]) await check();
   }
   endAll() {
     for (const f of [...this.open.keys()]) f.end();
@@ -42,6 +55,8 @@ export interface FeedDeps {
 
 export interface FeedViewer {
   sessionId: string;
+  userId: string;
+  username: string;
   /** When the viewer's token expires: the feed ends then (ms since the epoch). */
   expiresAt?: number;
 }
@@ -64,6 +79,8 @@ export async function openFeed<T>(
   budget: SharedBudget | null = null,
 ): Promise<BoundedQueue<T>> {
   const { sessionId } = viewer;
+  /** This session's own presence per channel, as last seen, to announce its end if that event was missed. */
+  const own = new Map<string, Presence>();
   const queue = new BoundedQueue<T>(
     deps.queueLimit,
     () => new AppError('RATE_LIMITED', `Subscription ended: the client fell more than ${deps.queueLimit} events behind.`),
@@ -89,7 +106,11 @@ export async function openFeed<T>(
     const wasJoined = joined.has(cid);
     if (event.type === 'presence') {
       if (event.change.leaves.some((p) => p.sessionId === sessionId)) joined.delete(cid);
-      if (event.change.joins.some((p) => p.sessionId === sessionId)) joined.add(cid);
+      const mine = event.change.joins.find((p) => p.sessionId === sessionId);
+      if (mine) {
+        joined.add(cid);
+        own.set(cid, mine);
+      }
     }
     if (!wasJoined && !joined.has(cid)) return;
     const out = select(event, cid);
@@ -113,10 +134,10 @@ export async function openFeed<T>(
     if (channelId !== null) {
       // Listen first, then check: a leave racing with the check still arrives as an event.
       await listen(channelId);
-      if (!(await deps.presence.get(channelId, sessionId))) {
-        throw forbidden(`Join channel ${channelId} with joinChat before subscribing to it.`);
-      }
+      const mine = await deps.presence.get(channelId, sessionId);
+      if (!mine) throw forbidden(`Join channel ${channelId} with joinChat before subscribing to it.`);
       joined.add(channelId);
+      own.set(channelId, mine);
     } else {
       const sessionTopic = deps.pubsub.subscribe('session', sessionId, (e) => {
         if (e.type === 'joined') {
@@ -138,7 +159,15 @@ export async function openFeed<T>(
     queue.end();
     throw e;
   }
+  const recheck = async () => {
+    for (const cid of [...joined]) {
+      const present = await deps.presence.get(cid, sessionId).catch(() => true);
+      if (present || !joined.has(cid)) continue;
+      const presence = own.get(cid) ?? { userId: viewer.userId, sessionId, username: viewer.username, persistence: true, hidden: false };
+      onEvent(cid, { type: 'presence', change: { channelId: cid, joins: [], leaves: [presence] } });
+    }
+  };
   // Registered once listening, so the registry's size counts feeds that are live.
-  deps.feeds.add(sessionId, queue);
+  deps.feeds.add(sessionId, queue, recheck);
   return queue;
 }

@@ -65,20 +65,24 @@ export async function revokeSessions(deps: Deps, userId: string): Promise<number
   return ids.length;
 }
 
+/** Names that differ only in case are one name: the lower-cased key is unique. */
+export const usernameKey = (username: string) => username.toLowerCase();
+const withKey = <T extends { username: string }>(data: T) => ({ ...data, usernameKey: usernameKey(data.username) });
+
 async function findOrCreateUser(deps: Deps, deviceId: string, username: string | null) {
   const existing = await deps.prisma.user.findUnique({ where: { deviceId } });
   if (existing) return existing;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       return await deps.prisma.user.create({
-        data: { id: uuidv7(), deviceId, username: username ?? `user_${randomBytes(5).toString('hex')}` },
+        data: withKey({ id: uuidv7(), deviceId, username: username ?? `user_${randomBytes(5).toString('hex')}` }),
       });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       // Either this device was registered concurrently, or the name is taken.
       const raced = await deps.prisma.user.findUnique({ where: { deviceId } });
       if (raced) return raced;
-      if (username !== null) throw new AppError('CONFLICT', `The username "${username}" is taken; choose another.`);
+      if (username !== null) throw new AppError('CONFLICT', `The username "${username}" is taken (names differing only in case are the same name); choose another.`);
     }
   }
   throw new Error('could not generate a free username');
