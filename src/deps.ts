@@ -12,6 +12,7 @@ import { createRedisConnectionLimit } from './limits/connection-limit-redis.js';
 import { createRateLimits, type RateLimits } from './limits/rate-limits.js';
 import { createTokens, type Tokens } from './modules/users/tokens.js';
 import { createSessionGate, type SessionGate } from './modules/users/sessions.js';
+import { createHostTokens, type HostTokens } from './modules/users/host-tokens.js';
 import type { PubSub } from './pubsub/index.js';
 import { createMemoryPubSub } from './pubsub/memory.js';
 import { createRedisPubSub } from './pubsub/redis.js';
@@ -36,6 +37,8 @@ export interface Deps {
   presence: PresenceService;
   liveness: Liveness;
   tokens: Tokens;
+  /** Verifies the host app's own tokens (authenticateToken); null when not configured. */
+  hostTokens: HostTokens | null;
   /** Which sessions still exist; signing out ends one on every process. */
   sessions: SessionGate;
   /** Serializes writes per channel so that events leave in the order they were stored. */
@@ -68,7 +71,7 @@ export async function createDeps(config: Config, log: Logger, hooks = new HookRe
   };
   const tokens = createTokens(await tokenSecret(config, db), config.TOKEN_TTL_SECONDS);
   const rateLimits = await createRateLimits(config, log, (limit) => counters.bump(counters.rateLimited, limit));
-  const base = { config, log, db, prisma: db.prisma, tokens, channelLock: new KeyedMutex(), feeds: new FeedRegistry(), hooks, rateLimits, counters };
+  const base = { config, log, db, prisma: db.prisma, tokens, hostTokens: createHostTokens(config), channelLock: new KeyedMutex(), feeds: new FeedRegistry(), hooks, rateLimits, counters };
   let presence: PresenceService | null = null;
   const expire = (sessionId: string) => {
     presence?.leaveSession(sessionId, 'expired').catch((err) => log.error({ err, sessionId }, 'presence expiry failed'));

@@ -178,6 +178,8 @@ export type Mutation = {
   addGroupUsers: Group;
   /** Signs in the user of a device (creating them on first use) and starts a new session. */
   authenticateDevice: AuthPayload;
+  /** Signs in a user the host app vouches for: `token` is a JWT the app's backend issued (verified with AUTH_JWT_SECRET or AUTH_JWKS_URL, AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE). Creates the user on first use, with the app's id for them as their id here, and starts a new session. */
+  authenticateToken: AuthPayload;
   /** Admins: bans users, members or not; members lose membership at once. */
   banGroupUsers: Group;
   /** Blocked users cannot join or send into a direct chat with you, and their messages stop reaching your live feeds. */
@@ -220,6 +222,11 @@ export type MutationAddGroupUsersArgs = {
 export type MutationAuthenticateDeviceArgs = {
   deviceId: Scalars['String']['input'];
   username: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationAuthenticateTokenArgs = {
+  token: Scalars['String']['input'];
 };
 
 

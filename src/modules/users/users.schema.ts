@@ -1,7 +1,7 @@
 import { builder } from '../../schema/builder.js';
 import { viewerOf } from '../../schema/context.js';
 import { unauthenticated } from '../../lib/errors.js';
-import { authenticateDevice, signOut, type AuthResult } from './users.service.js';
+import { authenticateDevice, authenticateToken, signOut, type AuthResult } from './users.service.js';
 
 export const UserRef = builder.prismaObject('User', {
   fields: (t) => ({
@@ -27,6 +27,19 @@ builder.mutationField('authenticateDevice', (t) =>
     resolve: async (_, args, ctx) => {
       await ctx.deps.rateLimits.consume('auth', ctx.clientAddress);
       return authenticateDevice(ctx.deps, args);
+    },
+  }),
+);
+
+builder.mutationField('authenticateToken', (t) =>
+  t.field({
+    type: AuthPayload,
+    description:
+      "Signs in a user the host app vouches for: `token` is a JWT the app's backend issued (verified with AUTH_JWT_SECRET or AUTH_JWKS_URL, AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE). Creates the user on first use, with the app's id for them as their id here, and starts a new session.",
+    args: { token: t.arg.string({ required: true, description: 'The JWT from the host app.' }) },
+    resolve: async (_, args, ctx) => {
+      await ctx.deps.rateLimits.consume('auth', ctx.clientAddress);
+      return authenticateToken(ctx.deps, args.token);
     },
   }),
 );

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
 import type { Deps } from '../../deps.js';
-import { AppError, badInput } from '../../lib/errors.js';
+import { AppError, badInput, forbidden } from '../../lib/errors.js';
 import { isUniqueViolation } from '../../lib/prisma-errors.js';
 import { hasControlCharacters } from '../channels/channel-ref.js';
 import type { Viewer } from './tokens.js';
@@ -31,13 +31,66 @@ export async function authenticateDevice(
   deps: Deps,
   input: { deviceId: string; username?: string | null },
 ): Promise<AuthResult> {
+  if (!deps.config.AUTH_DEVICE) {
+    throw forbidden('authenticateDevice is switched off on this server (AUTH_DEVICE=false): sign in through the app with authenticateToken.');
+  }
   // One spelling per name: "é" typed precomposed or as e + accent is the same username.
   const username = input.username?.normalize('NFC');
   validate(input.deviceId, username);
-  const user = await findOrCreateUser(deps, input.deviceId, username ?? null);
+  return startSession(deps, await findOrCreateUser(deps, input.deviceId, username ?? null));
+}
+
+/**
+ * Signs in a user the host app vouches for with a token it issued (see
+ * host-tokens.ts), creating them on first use with the app's id for them as
+ * their id here, and starts a new session. Their username follows the token's
+ * when that name is valid and free.
+ */
+export async function authenticateToken(deps: Deps, token: string): Promise<AuthResult> {
+  if (!deps.hostTokens) {
+    throw forbidden('authenticateToken is off on this server: set AUTH_JWT_SECRET or AUTH_JWKS_URL to accept the app’s tokens.');
+  }
+  const claims = await deps.hostTokens.verify(token);
+  const wanted = claims.username?.normalize('NFC');
+  const username = wanted && USERNAME.test(wanted) ? wanted : null;
+  return startSession(deps, await findOrCreateHostUser(deps, claims.userId, username));
+}
+
+async function startSession(deps: Deps, user: AuthResult['user']): Promise<AuthResult> {
   const session = await deps.prisma.session.create({ data: { id: uuidv7(), userId: user.id } });
   const viewer: Viewer = { userId: user.id, sessionId: session.id, username: user.username };
   return { token: await deps.tokens.sign(viewer), sessionId: session.id, user };
+}
+
+const generatedName = () => `user_${randomBytes(5).toString('hex')}`;
+
+async function findOrCreateHostUser(deps: Deps, externalId: string, username: string | null) {
+  const select = { id: true, username: true, createTime: true } as const;
+  const existing = await deps.prisma.user.findUnique({ where: { externalId }, select });
+  if (existing) {
+    if (!username || username === existing.username) return existing;
+    // Renamed in the app: follow it when the name is free, else keep the old one.
+    try {
+      return await deps.prisma.user.update({ where: { externalId }, data: { username, usernameKey: usernameKey(username) }, select });
+    } catch (e) {
+      if (isUniqueViolation(e)) return existing;
+      throw e;
+    }
+  }
+  if (await deps.prisma.user.findUnique({ where: { id: externalId }, select: { id: true } })) {
+    throw new AppError('CONFLICT', `The user id "${externalId}" belongs to a user who signs in another way; the app must use other ids.`);
+  }
+  for (const name of [username ?? generatedName(), username ? `${username.slice(0, 55)}_${randomBytes(4).toString('hex')}` : generatedName(), generatedName()]) {
+    try {
+      return await deps.prisma.user.create({ data: withKey({ id: externalId, externalId, username: name }), select });
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      // Signed in concurrently, or the name is taken: then try the next name.
+      const raced = await deps.prisma.user.findUnique({ where: { externalId }, select });
+      if (raced) return raced;
+    }
+  }
+  throw new Error('could not find a free username');
 }
 
 /**
@@ -75,7 +128,7 @@ async function findOrCreateUser(deps: Deps, deviceId: string, username: string |
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       return await deps.prisma.user.create({
-        data: withKey({ id: uuidv7(), deviceId, username: username ?? `user_${randomBytes(5).toString('hex')}` }),
+        data: withKey({ id: uuidv7(), deviceId, username: username ?? generatedName() }),
       });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
