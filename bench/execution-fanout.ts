@@ -65,6 +65,7 @@ async function run(shared: boolean) {
     const message: ChatMessage = {
       id: uuidv7(), channelId: ROOM, seq: null, code: 0, senderId: 'bench', username: 'bench',
       content: { text: 'hello', i }, createTime: now, updateTime: now, persistent: false,
+    clientMessageId: null,
       roomName: 'bench', groupId: null, userIdOne: null, userIdTwo: null,
     };
     await app.deps.pubsub.publish('channel', ROOM, { type: 'message', message });

@@ -17,6 +17,7 @@ const msg = (seq: number): ChatMessage => ({
   createTime: new Date(),
   updateTime: new Date(),
   persistent: true,
+  clientMessageId: null,
   roomName: 'x',
   groupId: null,
   userIdOne: null,

@@ -23,6 +23,8 @@ export interface ChatMessage extends ChannelFields {
   createTime: Date;
   updateTime: Date;
   persistent: boolean;
+  /** The sender's own id for the message (sendMessage's clientMessageId), or null. */
+  clientMessageId: string | null;
 }
 
 export const MessageCode = {

@@ -6,34 +6,56 @@ import { presenceFeed } from '../messages/subscriptions.service.js';
 import type { ChannelFields as ChannelFieldsShape } from '../../realtime/types.js';
 import { channelFields as channelFieldsOf } from '../messages/message-shape.js';
 import { channelFields } from '../../schema/channel-fields.js';
-import { channelPresences, joinChat, leaveChat, type JoinedChannel } from './channels.service.js';
+import { channelPresences, joinChat, leaveChat, myChannels, type JoinedChannel } from './channels.service.js';
 
-export const ChannelTypeEnum = builder.enumType('ChannelType', { values: ['ROOM', 'DIRECT', 'GROUP'] as const });
+export const ChannelTypeEnum = builder.enumType('ChannelType', {
+  description: 'The three kinds of channel.',
+  values: {
+    ROOM: { description: 'A public room, named by its name: anyone may join.' },
+    DIRECT: { description: 'A direct chat between two users.' },
+    GROUP: { description: "A group's private channel, for its members." },
+  },
+});
 
-export const UserPresenceRef = builder.objectRef<Presence>('UserPresence').implement({
+/** A presence as the API shows it: in one channel. */
+type ShownPresence = Presence & { channelId: string };
+const inChannel = (channelId: string, ps: Presence[]): ShownPresence[] => ps.map((p) => ({ ...p, channelId }));
+
+export const UserPresenceRef = builder.objectRef<ShownPresence>('UserPresence').implement({
+  description: "One session's presence in one channel. A user online from several sessions has several.",
   fields: (t) => ({
-    userId: t.exposeID('userId'),
-    sessionId: t.exposeID('sessionId'),
-    username: t.exposeString('username'),
-    persistence: t.exposeBoolean('persistence'),
+    id: t.id({
+      description: 'Stable for this session in this channel, so a normalized cache (graphcache, Apollo) can key presences.',
+      resolve: (p) => `${p.channelId}/${p.sessionId}`,
+    }),
+    userId: t.exposeID('userId', { description: 'The user.' }),
+    sessionId: t.exposeID('sessionId', { description: 'The session (one login on one device).' }),
+    username: t.exposeString('username', { description: "The user's username." }),
+    persistence: t.exposeBoolean('persistence', { description: 'false: messages this session sends are not stored.' }),
   }),
 });
 
 const ChannelObject = builder.objectRef<JoinedChannel>('Channel').implement({
+  description: 'A channel this session has joined, with who was there when it joined.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    type: t.field({ type: ChannelTypeEnum, resolve: (c) => c.type }),
+    id: t.exposeID('id', { description: 'room:<name>, group:<group id> or direct:<user id>:<user id>; the same whoever joins.' }),
+    type: t.field({ type: ChannelTypeEnum, description: 'Room, direct chat or group.', resolve: (c) => c.type }),
     ...channelFields(t),
-    presences: t.field({ type: [UserPresenceRef], description: 'Other visible presences at join time.', resolve: (c) => c.presences }),
-    self: t.field({ type: UserPresenceRef, resolve: (c) => c.self }),
+    presences: t.field({
+      type: [UserPresenceRef],
+      description: 'Other visible presences at join time; follow changes with channelPresence.',
+      resolve: (c) => inChannel(c.id, c.presences),
+    }),
+    self: t.field({ type: UserPresenceRef, description: "This session's own presence.", resolve: (c) => ({ ...c.self, channelId: c.id }) }),
   }),
 });
 
 const ChannelPresenceEvent = builder.objectRef<PresenceChange & ChannelFieldsShape>('ChannelPresenceEvent').implement({
+  description: "Sessions that joined and left one channel. A leave naming your own sessionId means your presence ended (left, kicked, banned, blocked, expired, signed out): join again to go on.",
   fields: (t) => ({
-    channelId: t.exposeID('channelId'),
-    joins: t.field({ type: [UserPresenceRef], resolve: (e) => e.joins }),
-    leaves: t.field({ type: [UserPresenceRef], resolve: (e) => e.leaves }),
+    channelId: t.exposeID('channelId', { description: 'The channel.' }),
+    joins: t.field({ type: [UserPresenceRef], description: 'Presences that started (or changed options).', resolve: (e) => inChannel(e.channelId, e.joins) }),
+    leaves: t.field({ type: [UserPresenceRef], description: 'Presences that ended (or were replaced by a join here).', resolve: (e) => inChannel(e.channelId, e.leaves) }),
     ...channelFields(t),
   }),
 });
@@ -41,9 +63,11 @@ const ChannelPresenceEvent = builder.objectRef<PresenceChange & ChannelFieldsSha
 builder.mutationFields((t) => ({
   joinChat: t.field({
     type: ChannelObject,
+    description:
+      "Starts this session's presence in a channel (again with other options replaces it). Needed before sending to it or subscribing to it.",
     args: {
       target: t.arg.string({ required: true, description: 'ROOM: the room name; DIRECT: the other user id; GROUP: the group id.' }),
-      type: t.arg({ type: ChannelTypeEnum, required: true }),
+      type: t.arg({ type: ChannelTypeEnum, required: true, description: 'What target names.' }),
       persistence: t.arg.boolean({ defaultValue: true, description: 'false: messages this session sends are broadcast, never stored.' }),
       hidden: t.arg.boolean({ defaultValue: false, description: 'true: this session never shows in presence lists or events.' }),
     },
@@ -55,7 +79,8 @@ builder.mutationFields((t) => ({
     },
   }),
   leaveChat: t.boolean({
-    args: { channelId: t.arg.id({ required: true }) },
+    description: "Ends this session's presence in the channel; true whether or not it was joined.",
+    args: { channelId: t.arg.id({ required: true, description: 'The channel to leave.' }) },
     resolve: (_, a, ctx) => {
       const viewer = viewerOf(ctx);
       const caller = { viewer, clientAddress: ctx.clientAddress };
@@ -67,8 +92,17 @@ builder.mutationFields((t) => ({
 builder.queryField('channelPresences', (t) =>
   t.field({
     type: [UserPresenceRef],
-    args: { channelId: t.arg.id({ required: true }) },
-    resolve: (_, a, ctx) => channelPresences(ctx.deps, viewerOf(ctx), a.channelId),
+    description: 'Who is in a channel now (hidden sessions left out); answered for sessions that may join it.',
+    args: { channelId: t.arg.id({ required: true, description: 'The channel.' }) },
+    resolve: async (_, a, ctx) => inChannel(a.channelId, await channelPresences(ctx.deps, viewerOf(ctx), a.channelId)),
+  }),
+);
+
+builder.queryField('myChannels', (t) =>
+  t.field({
+    type: [ChannelObject],
+    description: "The channels this session has joined and not left, each with who is there now: what a client re-opens after a reload.",
+    resolve: (_, __, ctx) => myChannels(ctx.deps, viewerOf(ctx)),
   }),
 );
 
@@ -76,7 +110,7 @@ builder.subscriptionField('channelPresence', (t) =>
   t.field({
     type: ChannelPresenceEvent,
     description: 'Joins and leaves in one joined channel, or (without channelId) in every channel this session joins.',
-    args: { channelId: t.arg.id() },
+    args: { channelId: t.arg.id({ description: 'One joined channel; omitted: every channel this session joins, including later ones.' }) },
     subscribe: (_, a, ctx) => presenceFeed(ctx.deps, viewerOf(ctx), { channelId: a.channelId ?? null }, ctx.outbox),
     resolve: (change) => ({ ...change, ...channelFieldsOf(change.channelId) }),
   }),

@@ -5,7 +5,7 @@ import type { Viewer } from '../users/tokens.js';
 import { assertMayAccess, channelFromId } from './access.js';
 import { groupNotFound } from '../groups/roles.js';
 import { unknownUser } from '../users/user-ids.js';
-import { directRef, groupRef, roomRef, validRoomName, ROOM_NAME_MAX, type ChannelRef, type ChannelType } from './channel-ref.js';
+import { directRef, groupRef, parseChannelId, roomRef, validRoomName, ROOM_NAME_MAX, type ChannelRef, type ChannelType } from './channel-ref.js';
 import { afterDirectJoin } from './direct-invites.js';
 
 export interface JoinInput {
@@ -84,6 +84,19 @@ export async function leaveChat(deps: Deps, viewer: Viewer, channelId: string): 
   channelFromId(channelId);
   await deps.presence.leave(channelId, viewer.sessionId);
   return true;
+}
+
+/** The channels this session has joined (presence held now), with their presences, in no particular order. */
+export async function myChannels(deps: Deps, viewer: Viewer): Promise<JoinedChannel[]> {
+  const out: JoinedChannel[] = [];
+  for (const id of await deps.presence.channelsOf(viewer.sessionId)) {
+    const ref = parseChannelId(id);
+    const self = ref && (await deps.presence.get(id, viewer.sessionId));
+    if (!ref || !self) continue;
+    const presences = (await deps.presence.list(id)).filter((p) => !p.hidden && p.sessionId !== viewer.sessionId);
+    out.push({ ...ref, presences, self });
+  }
+  return out;
 }
 
 export async function channelPresences(deps: Deps, viewer: Viewer, channelId: string): Promise<Presence[]> {

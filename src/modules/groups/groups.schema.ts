@@ -8,23 +8,31 @@ import { groupMembers, myGroups, type GroupMemberView } from './lists.service.js
 
 const GroupRoleEnum = builder.enumType('GroupRole', {
   description: 'SUPERADMIN > ADMIN > MEMBER; JOIN_REQUEST and BANNED are not members.',
-  values: ['SUPERADMIN', 'ADMIN', 'MEMBER', 'JOIN_REQUEST', 'BANNED'] as const,
+  values: {
+    SUPERADMIN: { description: 'Runs the group: everything an admin may do, on admins too.' },
+    ADMIN: { description: 'Adds, kicks, bans, promotes and demotes members below them.' },
+    MEMBER: { description: 'Joins the group channel and chats.' },
+    JOIN_REQUEST: { description: 'Asked to join a closed group; not a member until an admin adds them.' },
+    BANNED: { description: 'May not join until an admin adds them again.' },
+  },
 });
 
 const GroupRef = builder.objectRef<GroupView>('Group').implement({
+  description: 'A group of users with roles and a private channel.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Join its channel with joinChat(target: id, type: GROUP).' }),
-    name: t.exposeString('name'),
-    description: t.exposeString('description', { nullable: true }),
+    name: t.exposeString('name', { description: 'Unique among groups.' }),
+    description: t.exposeString('description', { nullable: true, description: 'What the group is about, as its creator wrote it.' }),
     open: t.exposeBoolean('open', { description: 'Open: anyone may join. Closed: joinGroup asks the admins.' }),
     memberCount: t.exposeInt('memberCount', { description: 'Members, not join requests or bans.' }),
   }),
 });
 
 const GroupMemberRef = builder.objectRef<GroupMemberView>('GroupMember').implement({
+  description: "A user's place in a group.",
   fields: (t) => ({
-    user: t.field({ type: UserRef, resolve: (m) => m.user as never }),
-    role: t.field({ type: GroupRoleEnum, resolve: (m) => m.role }),
+    user: t.field({ type: UserRef, description: 'The user.', resolve: (m) => m.user as never }),
+    role: t.field({ type: GroupRoleEnum, description: 'Their role.', resolve: (m) => m.role }),
   }),
 });
 
@@ -35,13 +43,13 @@ builder.queryFields((t) => ({
   myGroups: t.field({
     type: GroupConnection,
     description: 'The groups you are a member of.',
-    args: { first: t.arg.int({ defaultValue: 20, description: '1..100' }), after: t.arg.string() },
+    args: { first: t.arg.int({ defaultValue: 20, description: '1..100' }), after: t.arg.string({ description: 'pageInfo.endCursor of the previous page.' }) },
     resolve: (_, a, ctx) => myGroups(ctx.deps, viewerOf(ctx), { first: a.first ?? 20, after: a.after ?? null }),
   }),
   groupMembers: t.field({
     type: GroupMemberConnection,
     description: 'A group’s users and roles, for its members; admins also see join requests and bans.',
-    args: { groupId: t.arg.id({ required: true }), first: t.arg.int({ defaultValue: 20, description: '1..100' }), after: t.arg.string() },
+    args: { groupId: t.arg.id({ required: true, description: 'The group.' }), first: t.arg.int({ defaultValue: 20, description: '1..100' }), after: t.arg.string({ description: 'pageInfo.endCursor of the previous page.' }) },
     resolve: (_, a, ctx) => groupMembers(ctx.deps, viewerOf(ctx), { groupId: a.groupId, first: a.first ?? 20, after: a.after ?? null }),
   }),
 }));
@@ -62,7 +70,7 @@ builder.mutationFields((t) =>
       t.field({
         type: GroupRef,
         description,
-        args: { groupId: t.arg.id({ required: true }), userIds: t.arg.idList({ required: true }) },
+        args: { groupId: t.arg.id({ required: true, description: 'The group.' }), userIds: t.arg.idList({ required: true, description: 'The users, at most 100.' }) },
         resolve: (_, a, ctx) => run(ctx.deps, viewerOf(ctx), a.groupId, a.userIds),
       }),
     ]),
@@ -73,7 +81,11 @@ builder.mutationFields((t) => ({
   createGroup: t.field({
     type: GroupRef,
     description: 'You become its superadmin. Names are unique.',
-    args: { name: t.arg.string({ required: true }), description: t.arg.string(), open: t.arg.boolean({ defaultValue: true }) },
+    args: {
+      name: t.arg.string({ required: true, description: 'Unique among groups.' }),
+      description: t.arg.string({ description: 'What the group is about.' }),
+      open: t.arg.boolean({ defaultValue: true, description: 'true: anyone may join; false: joining asks the admins.' }),
+    },
     resolve: async (_, a, ctx) => {
       const viewer = viewerOf(ctx);
       await ctx.deps.rateLimits.consume('group', viewer.userId);
@@ -83,12 +95,12 @@ builder.mutationFields((t) => ({
   joinGroup: t.field({
     type: GroupRef,
     description: 'Open group: you are a member at once. Closed: a join request the admins accept with addGroupUsers.',
-    args: { groupId: t.arg.id({ required: true }) },
+    args: { groupId: t.arg.id({ required: true, description: 'The group.' }) },
     resolve: (_, a, ctx) => joinGroup(ctx.deps, viewerOf(ctx), a.groupId),
   }),
   leaveGroup: t.boolean({
     description: 'Leaves the group or withdraws a join request. The last superadmin must promote someone first.',
-    args: { groupId: t.arg.id({ required: true }) },
+    args: { groupId: t.arg.id({ required: true, description: 'The group.' }) },
     resolve: (_, a, ctx) => leaveGroup(ctx.deps, viewerOf(ctx), a.groupId),
   }),
 }));

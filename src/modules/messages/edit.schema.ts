@@ -9,7 +9,11 @@ builder.mutationFields((t) => ({
   updateMessage: t.field({
     type: ChannelMessageAckRef,
     description: 'Replaces the content of your own message in place; broadcast with code 1.',
-    args: { channelId: t.arg.id({ required: true }), messageId: t.arg.id({ required: true }), content: t.arg({ type: 'JSONObject', required: true }) },
+    args: {
+      channelId: t.arg.id({ required: true, description: 'The channel the message is in.' }),
+      messageId: t.arg.id({ required: true, description: 'The message to change.' }),
+      content: t.arg({ type: 'JSONObject', required: true, description: 'The new content, as for sendMessage.' }),
+    },
     resolve: async (_, a, ctx) => {
       const viewer = viewerOf(ctx);
       await ctx.deps.rateLimits.consume('send', viewer.userId);
@@ -22,7 +26,10 @@ builder.mutationFields((t) => ({
   removeMessage: t.field({
     type: ChannelMessageAckRef,
     description: 'Removes a message from history (yours, or any in a group you administer); broadcast with code 2.',
-    args: { channelId: t.arg.id({ required: true }), messageId: t.arg.id({ required: true }) },
+    args: {
+      channelId: t.arg.id({ required: true, description: 'The channel the message is in.' }),
+      messageId: t.arg.id({ required: true, description: 'The message to remove.' }),
+    },
     resolve: (_, a, ctx) => {
       const viewer = viewerOf(ctx);
       const input = { channelId: a.channelId, messageId: a.messageId };

@@ -9,37 +9,45 @@ export interface NewMessage {
   senderId: string;
   username: string;
   content: Record<string, unknown>;
+  clientMessageId?: string | null;
 }
 
 // One statement, so one round trip and its own transaction: the UPDATE takes
 // the channel's row lock and reserves `n` sequence numbers, the INSERT stores
 // the rows in the batch's order. Writers in other processes queue on that row
 // lock, so per-channel commit order is sequence order. A channel that does not
-// exist yields no row and inserts nothing.
+// exist yields no row and inserts nothing. A row whose client message id the
+// sender already used in this channel (a retry racing with the first send on
+// another process) is skipped, leaving its sequence number unused; the caller
+// acknowledges the stored one instead.
 const INSERT_BATCH = `
 WITH c AS (
   UPDATE "Channel" SET "lastSeq" = "lastSeq" + $2 WHERE id = $1 RETURNING "lastSeq" - $2 AS base
 ), ins AS (
-  INSERT INTO "Message" (id, "channelId", seq, code, "senderId", username, content, "createTime", "updateTime")
-  SELECT m.v->>'id', $1, c.base + m.n, (m.v->>'code')::int, m.v->>'senderId', m.v->>'username', m.v->'content', $3::timestamp(3), $3::timestamp(3)
+  INSERT INTO "Message" (id, "channelId", seq, code, "senderId", username, content, "clientMessageId", "createTime", "updateTime")
+  SELECT m.v->>'id', $1, c.base + m.n, (m.v->>'code')::int, m.v->>'senderId', m.v->>'username', m.v->'content', m.v->>'clientMessageId', $3::timestamp(3), $3::timestamp(3)
   FROM c, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS m(v, n)
+  ON CONFLICT ("channelId", "senderId", "clientMessageId") DO NOTHING
+  RETURNING id
 )
-SELECT base::text AS base FROM c`;
+SELECT base::text AS base, (SELECT coalesce(array_agg(id), '{}') FROM ins) AS inserted FROM c`;
 
 /**
  * Appends messages to one channel's history in one statement, with
  * consecutive sequence numbers in the order given.
  */
-export async function insertMessages(db: Pick<Database, 'query'>, channelId: string, items: NewMessage[]): Promise<ChatMessage[]> {
+/** Null for a row skipped because its client message id was taken. */
+export async function insertMessages(db: Pick<Database, 'query'>, channelId: string, items: NewMessage[]): Promise<(ChatMessage | null)[]> {
   const now = new Date();
-  const rows = items.map((m) => ({ id: uuidv7(), code: m.code, senderId: m.senderId, username: m.username, content: m.content }));
+  const rows = items.map((m) => ({ id: uuidv7(), code: m.code, senderId: m.senderId, username: m.username, content: m.content, clientMessageId: m.clientMessageId ?? null }));
   // Timestamps are stored as UTC wall-clock time, as Prisma stores them.
   const utc = now.toISOString().slice(0, 23);
-  const result = await db.query<{ base: string }>(INSERT_BATCH, [channelId, items.length, utc, JSON.stringify(rows)]);
+  const result = await db.query<{ base: string; inserted: string[] }>(INSERT_BATCH, [channelId, items.length, utc, JSON.stringify(rows)]);
   if (!result[0]) throw new Error(`channel ${channelId} has no row to store messages in`);
   const base = BigInt(result[0].base);
   const fields = channelFields(channelId);
-  return rows.map((r, i) => ({
+  const inserted = new Set(result[0].inserted);
+  return rows.map((r, i) => inserted.has(r.id) ? ({
     ...r,
     channelId,
     seq: (base + BigInt(i) + 1n).toString(),
@@ -47,5 +55,5 @@ export async function insertMessages(db: Pick<Database, 'query'>, channelId: str
     updateTime: now,
     persistent: true,
     ...fields,
-  }));
+  }) : null);
 }

@@ -25,6 +25,7 @@ export function fromRow(row: Message): ChatMessage {
     createTime: row.createTime,
     updateTime: row.updateTime,
     persistent: true,
+    clientMessageId: row.clientMessageId,
     ...channelFields(row.channelId),
   };
 }

@@ -10,18 +10,25 @@ import { validateContent } from './content.js';
 import type { MessageAck } from './message-shape.js';
 import { sendMessage } from './messages.service.js';
 import { messageFeed } from './subscriptions.service.js';
+import { MessageKind, messageKind } from '../../schema/kinds.js';
 
 export const ChannelMessageRef = builder.objectRef<ChatMessage>('ChannelMessage').implement({
+  description: 'A message in a channel: a chat message, an edit or removal of one, or a group event the server wrote.',
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'The message id.' }),
-    channelId: t.exposeID('channelId'),
-    code: t.exposeInt('code', { description: '0 chat, 1 update, 2 remove, 3..9 group events.' }),
-    senderId: t.exposeID('senderId'),
-    username: t.exposeString('username'),
-    content: t.expose('content', { type: 'JSONObject' }),
-    createTime: t.expose('createTime', { type: 'DateTime' }),
-    updateTime: t.expose('updateTime', { type: 'DateTime' }),
+    id: t.exposeID('id', { description: 'The message id; an edit (UPDATE) or removal (REMOVE) carries the id of the message it changes.' }),
+    channelId: t.exposeID('channelId', { description: 'The channel it was sent in.' }),
+    kind: t.field({ type: MessageKind, description: 'What the message is.', resolve: (m) => messageKind(m.code) }),
+    code: t.exposeInt('code', { description: 'The kind as a number, as Nakama clients expect: 0 chat, 1 update, 2 remove, 3..9 group events.' }),
+    senderId: t.exposeID('senderId', { description: 'Who sent it; for group events, the user who acted.' }),
+    username: t.exposeString('username', { description: "The sender's username when it was sent." }),
+    content: t.expose('content', { type: 'JSONObject', description: 'The JSON object the sender sent; for group events, `userId` and `actorId`.' }),
+    createTime: t.expose('createTime', { type: 'DateTime', description: 'When it was first sent.' }),
+    updateTime: t.expose('updateTime', { type: 'DateTime', description: 'When it was last edited (createTime if never).' }),
     persistent: t.exposeBoolean('persistent', { description: 'Whether the message is kept in history.' }),
+    clientMessageId: t.exposeString('clientMessageId', {
+      nullable: true,
+      description: "The sender's own id for the message, as given to sendMessage: an optimistic UI matches its pending message with it.",
+    }),
     cursor: t.string({
       nullable: true,
       description:
@@ -33,14 +40,17 @@ export const ChannelMessageRef = builder.objectRef<ChatMessage>('ChannelMessage'
 });
 
 export const ChannelMessageAckRef = builder.objectRef<MessageAck>('ChannelMessageAck').implement({
+  description: 'What the sender gets back when a message was accepted: its id and times, not its content.',
   fields: (t) => ({
-    channelId: t.exposeID('channelId'),
-    messageId: t.exposeID('messageId'),
-    code: t.exposeInt('code'),
-    username: t.exposeString('username'),
-    createTime: t.expose('createTime', { type: 'DateTime' }),
-    updateTime: t.expose('updateTime', { type: 'DateTime' }),
-    persistent: t.exposeBoolean('persistent'),
+    channelId: t.exposeID('channelId', { description: 'The channel it was sent in.' }),
+    messageId: t.exposeID('messageId', { description: 'The id of the message; the same id arrives on the live ChannelMessage.' }),
+    kind: t.field({ type: MessageKind, description: 'What the message is.', resolve: (m) => messageKind(m.code) }),
+    code: t.exposeInt('code', { description: 'The kind as a number (see ChannelMessage.code).' }),
+    username: t.exposeString('username', { description: "The sender's username." }),
+    createTime: t.expose('createTime', { type: 'DateTime', description: 'When it was first sent.' }),
+    updateTime: t.expose('updateTime', { type: 'DateTime', description: 'When it was last edited.' }),
+    persistent: t.exposeBoolean('persistent', { description: 'Whether the message is kept in history.' }),
+    clientMessageId: t.exposeString('clientMessageId', { nullable: true, description: 'The client message id given to sendMessage, if any.' }),
     ...channelFields(t),
   }),
 });
@@ -64,7 +74,7 @@ builder.queryField('channelMessages', (t) =>
     type: ChannelMessageConnection,
     description: 'Stored messages of a channel; newest first unless forward is true. Works without joining (a peek).',
     args: {
-      channelId: t.arg.id({ required: true }),
+      channelId: t.arg.id({ required: true, description: 'The channel; joining is not needed, access is (rooms: anyone; groups: members; direct chats: the two users).' }),
       first: t.arg.int({ defaultValue: 20, description: `1..${MAX_FIRST}` }),
       after: t.arg.string({ description: 'An edge cursor, pageInfo.endCursor or cacheableCursor.' }),
       forward: t.arg.boolean({ defaultValue: false, description: 'true: oldest to newest.' }),
@@ -80,14 +90,24 @@ builder.queryField('channelMessages', (t) =>
 builder.mutationField('sendMessage', (t) =>
   t.field({
     type: ChannelMessageAckRef,
-    args: { channelId: t.arg.id({ required: true }), content: t.arg({ type: 'JSONObject', required: true }) },
+    description:
+      'Sends a message to a channel this session has joined: stored (unless the session joined with persistence: false) and delivered to every joined session in order.',
+    args: {
+      channelId: t.arg.id({ required: true, description: 'A channel this session has joined.' }),
+      content: t.arg({ type: 'JSONObject', required: true, description: 'Any JSON object up to MAX_MESSAGE_BYTES (4 KiB by default).' }),
+      clientMessageId: t.arg.string({
+        description:
+          'Your own id for the message, 1..128 characters: a retry with the same id in the same channel is acknowledged with the first message, stored and delivered once.',
+      }),
+    },
     resolve: async (_, a, ctx) => {
       const viewer = viewerOf(ctx);
       await ctx.deps.rateLimits.consume('send', viewer.userId);
       // Checked here so hooks only ever see valid content, and again in sendMessage so sanitized content fits too.
       const content = validateContent(a.content, ctx.deps.config.MAX_MESSAGE_BYTES);
       const caller = { viewer, clientAddress: ctx.clientAddress };
-      return withHooks(ctx.deps, 'sendMessage', caller, { channelId: a.channelId, content }, (i) => sendMessage(ctx.deps, viewer, i));
+      const clientMessageId = a.clientMessageId ?? null;
+      return withHooks(ctx.deps, 'sendMessage', caller, { channelId: a.channelId, content }, (i) => sendMessage(ctx.deps, viewer, { ...i, clientMessageId }));
     },
   }),
 );
@@ -96,7 +116,10 @@ builder.subscriptionField('channelMessage', (t) =>
   t.field({
     type: ChannelMessageRef,
     description: 'Messages of one joined channel, or (without channelId) of every channel this session joins. With after: stored messages after that cursor first, then live.',
-    args: { channelId: t.arg.id(), after: t.arg.string() },
+    args: {
+      channelId: t.arg.id({ description: 'One joined channel; omitted: every channel this session joins, including later ones.' }),
+      after: t.arg.string({ description: 'A cursor: first replay the stored messages after it, then go on live with no gap and no duplicate.' }),
+    },
     subscribe: (_, a, ctx) => messageFeed(ctx.deps, viewerOf(ctx), { channelId: a.channelId ?? null, after: a.after ?? null }, ctx.outbox),
     resolve: (m) => m,
   }),

@@ -1,7 +1,10 @@
 import { uuidv7 } from 'uuidv7';
 import type { Prisma } from '../../db/index.js';
 import type { Deps } from '../../deps.js';
-import { AppError, forbidden } from '../../lib/errors.js';
+import { AppError, badInput, forbidden } from '../../lib/errors.js';
+import { RecentMap } from '../../lib/recent-map.js';
+import { hasControlCharacters } from '../channels/channel-ref.js';
+import { readByClientIds } from './history-sql.js';
 import type { BatchKind } from '../../lib/keyed-mutex.js';
 import { MessageCode, type ChatMessage } from '../../realtime/types.js';
 import { assertMayAccess, channelFromId } from '../channels/access.js';
@@ -46,6 +49,7 @@ interface PendingSend {
   viewer: Viewer;
   persistence: boolean;
   content: Record<string, unknown>;
+  clientMessageId: string | null;
 }
 
 /** Sends that queue on a busy channel go together: one statement stores them all (see insertMessages). */
@@ -66,34 +70,80 @@ function sendBatch(deps: Deps): BatchKind<PendingSend, ChatMessage> {
  * Storing and publishing happen under the channel's lock so that live
  * delivery follows history order; sends that wait for the lock together are
  * stored in one round trip, and each is acknowledged once its batch committed.
+ * A send repeating a client message id this user already used in the channel
+ * is acknowledged with the first message, and nothing new is stored or sent.
  */
 export async function sendMessage(
   deps: Deps,
   viewer: Viewer,
-  input: { channelId: string; content: unknown },
+  input: { channelId: string; content: unknown; clientMessageId?: string | null },
 ): Promise<MessageAck> {
   const started = performance.now();
   const content = validateContent(input.content, deps.config.MAX_MESSAGE_BYTES);
+  const clientMessageId = validClientMessageId(input.clientMessageId ?? null);
   const presence = await requireSender(deps, viewer, input.channelId);
-  const message = await deps.channelLock.batch(input.channelId, sendBatch(deps), { started, viewer, persistence: presence.persistence, content });
-  return toAck(message);
+  const item = { started, viewer, persistence: presence.persistence, content, clientMessageId };
+  return toAck(await deps.channelLock.batch(input.channelId, sendBatch(deps), item));
 }
+
+function validClientMessageId(id: string | null): string | null {
+  if (id !== null && (id.length < 1 || id.length > 128 || hasControlCharacters(id))) {
+    throw badInput('clientMessageId must be 1 to 128 characters without control characters.');
+  }
+  return id;
+}
+
+const retryKey = (i: PendingSend) => (i.clientMessageId === null ? null : `${i.viewer.userId}\n${i.clientMessageId}`);
 
 async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend[]): Promise<PromiseSettledResult<ChatMessage>[]> {
   const joined = await Promise.allSettled(items.map((i) => stillJoined(deps, i.viewer, channelId)));
-  const toStore = items.filter((i, n) => i.persistence && joined[n]!.status === 'fulfilled');
-  const stored = toStore.length
-    ? await insertMessages(deps.db, channelId, toStore.map((i) => newChat(channelId, i)))
-    : [];
-  let next = 0;
-  const messages = items.map((i, n) => {
-    if (joined[n]!.status === 'rejected') return null;
-    return i.persistence ? stored[next++]! : transientMessage(channelId, i.viewer, i.content);
+  const results: (ChatMessage | null)[] = items.map(() => null);
+  /** Items answered with an earlier message: acknowledged, not published again. */
+  const repeats = new Set<number>();
+  const keyed = items.filter((i, n) => joined[n]!.status === 'fulfilled' && i.persistence && i.clientMessageId !== null);
+  const before = keyed.length ? await storedRetries(deps, channelId, keyed) : new Map<string, ChatMessage>();
+  const firstInBatch = new Map<string, number>();
+  const toStore: number[] = [];
+  items.forEach((i, n) => {
+    if (joined[n]!.status === 'rejected') return;
+    const key = retryKey(i);
+    if (!i.persistence) {
+      // Never stored, so a retry is recognised only by this process, for a few minutes.
+      const seen = key ? recentTransients(deps).get(`${channelId}\n${key}`) : undefined;
+      if (seen) repeats.add(n);
+      results[n] = seen ?? transientMessage(channelId, i);
+      if (key && !seen) recentTransients(deps).set(`${channelId}\n${key}`, results[n]!);
+      return;
+    }
+    const stored = key ? before.get(key) : undefined;
+    if (stored) {
+      results[n] = stored;
+      repeats.add(n);
+    } else if (key && firstInBatch.has(key)) {
+      repeats.add(n);
+    } else {
+      if (key) firstInBatch.set(key, n);
+      toStore.push(n);
+    }
+  });
+  const inserted = toStore.length ? await insertMessages(deps.db, channelId, toStore.map((n) => newChat(channelId, items[n]!))) : [];
+  // A row skipped in the insert: the same retry committed meanwhile on another process.
+  const skipped = toStore.filter((_, k) => inserted[k] === null).map((n) => items[n]!);
+  const raced = skipped.length ? await storedRetries(deps, channelId, skipped) : new Map<string, ChatMessage>();
+  toStore.forEach((n, k) => {
+    results[n] = inserted[k] ?? raced.get(retryKey(items[n]!)!) ?? null;
+    if (!inserted[k]) repeats.add(n);
+  });
+  items.forEach((i, n) => {
+    const key = retryKey(i);
+    if (i.persistence && key && !results[n] && firstInBatch.has(key)) results[n] = results[firstInBatch.get(key)!]!;
   });
   // Published in order without waiting in between: each transport keeps the order of publish calls.
   return Promise.all(
-    messages.map(async (m, n): Promise<PromiseSettledResult<ChatMessage>> => {
-      if (!m) return joined[n] as PromiseRejectedResult;
+    results.map(async (m, n): Promise<PromiseSettledResult<ChatMessage>> => {
+      if (joined[n]!.status === 'rejected') return joined[n] as PromiseRejectedResult;
+      if (!m) return { status: 'rejected', reason: new Error(`a repeated send in ${channelId} found no stored message`) };
+      if (repeats.has(n)) return { status: 'fulfilled', value: m };
       try {
         await deps.pubsub.publish('channel', channelId, { type: 'message', message: m });
         if (m.persistent) deps.counters.messagesStored++;
@@ -107,8 +157,19 @@ async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend
   );
 }
 
+const transients = new WeakMap<Deps, RecentMap<ChatMessage>>();
+const recentTransients = (deps: Deps) => {
+  let map = transients.get(deps);
+  if (!map) transients.set(deps, (map = new RecentMap<ChatMessage>(10_000, 5 * 60_000)));
+  return map;
+};
+
+function storedRetries(deps: Deps, channelId: string, items: PendingSend[]) {
+  return readByClientIds(deps.db, channelId, items.map((i) => ({ senderId: i.viewer.userId, clientMessageId: i.clientMessageId! })));
+}
+
 function newChat(channelId: string, i: PendingSend): NewMessage {
-  return { channelId, code: MessageCode.CHAT, senderId: i.viewer.userId, username: i.viewer.username, content: i.content };
+  return { channelId, code: MessageCode.CHAT, senderId: i.viewer.userId, username: i.viewer.username, content: i.content, clientMessageId: i.clientMessageId };
 }
 
 /** Appends inside a caller's transaction (group events are stored with the membership change they describe). */
@@ -121,7 +182,8 @@ export async function appendMessage(tx: Prisma.TransactionClient, m: NewMessage)
   return fromRow(row);
 }
 
-function transientMessage(channelId: string, viewer: Viewer, content: Record<string, unknown>): ChatMessage {
+function transientMessage(channelId: string, i: PendingSend): ChatMessage {
+  const { viewer, content } = i;
   const now = new Date();
   return {
     id: uuidv7(),
@@ -134,6 +196,7 @@ function transientMessage(channelId: string, viewer: Viewer, content: Record<str
     createTime: now,
     updateTime: now,
     persistent: false,
+    clientMessageId: i.clientMessageId,
     ...channelFields(channelId),
   };
 }

@@ -118,6 +118,16 @@ export async function revokeSessions(deps: Deps, userId: string): Promise<number
   return ids.length;
 }
 
+export const MAX_LOOKUP = 100;
+
+/** Users by id or username (case-insensitive); unknown ones are left out. */
+export async function findUsers<Q extends object>(deps: Deps, by: { ids: readonly string[]; usernames: readonly string[] }, query: Q) {
+  if (by.ids.length > MAX_LOOKUP || by.usernames.length > MAX_LOOKUP) throw badInput(`Look up at most ${MAX_LOOKUP} ids and ${MAX_LOOKUP} usernames at once.`);
+  if (!by.ids.length && !by.usernames.length) return [];
+  const keys = by.usernames.map((u) => usernameKey(u.normalize('NFC')));
+  return deps.prisma.user.findMany({ ...query, where: { OR: [{ id: { in: [...by.ids] } }, { usernameKey: { in: keys } }] }, orderBy: { username: 'asc' } });
+}
+
 /** Names that differ only in case are one name: the lower-cased key is unique. */
 export const usernameKey = (username: string) => username.toLowerCase();
 const withKey = <T extends { username: string }>(data: T) => ({ ...data, usernameKey: usernameKey(data.username) });
