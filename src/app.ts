@@ -23,6 +23,7 @@ import { inputGuardPlugin } from './schema/input-guard.js';
 import { schema } from './schema/index.js';
 import { sharedExecutionPlugin, type SharedExecutionStats } from './schema/shared-execution.js';
 import { attachWebSocket } from './transport/ws.js';
+import { graphiqlPage } from './transport/graphiql-page.js';
 import { Counters } from './metrics/counters.js';
 import { createMetrics } from './metrics/prometheus.js';
 import { listenFailure } from './lib/startup-error.js';
@@ -95,6 +96,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }),
   });
 
+  const graphiql = config.GRAPHIQL ? graphiqlPage(yoga.graphqlEndpoint, () => renderGraphiQL({ title: 'Parley', defaultQuery: GRAPHIQL_QUERY })) : null;
   let url = '';
   let metricsServer: Server | null = null;
   let stopping: Promise<void> | null = null;
@@ -113,6 +115,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }
     if (req.url === '/health' || req.url?.startsWith('/health?')) return void health(deps, res);
     if (metrics && !config.METRICS_PORT && isMetrics(req)) return void metrics.serve(res);
+    if (graphiql?.wants(req)) {
+      return void graphiql.serve(req, res).catch((err) => {
+        log.error({ err }, 'serving GraphiQL failed');
+        res.destroy();
+      });
+    }
     void withinBodyLimit(req, res, config.MAX_BODY_BYTES).then(
       (ok) => {
         if (ok) void yoga.handle(req, res);
@@ -188,6 +196,8 @@ async function health(deps: Deps, res: ServerResponse) {
 
 const GRAPHIQL_QUERY = `# Welcome to Parley. Sign in, then put the token in the Headers tab:
 #   { "Authorization": "Bearer <token>" }
+# GraphiQL runs one operation at a time per page: to send while Live runs,
+# open this address in a second browser window and sign in as another user there.
 mutation SignIn {
   authenticateDevice(deviceId: "graphiql-device-1", username: "ada") { token sessionId user { id username } }
 }

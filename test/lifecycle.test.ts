@@ -1,3 +1,5 @@
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -164,6 +166,33 @@ describe.each(backends())('HTTP surface ($name)', (backend) => {
       const ada = await server.signIn();
       const get = await fetch(`${server.url}?query=${encodeURIComponent('{ me { username } }')}`, { headers: { authorization: `Bearer ${ada.token}`, accept: 'application/json' } });
       expect(await get.json()).toEqual({ data: { me: { username: ada.username } } });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('serves the GraphiQL page compressed, and only revalidates it while it is unchanged', async () => {
+    const server = await startServer(backend);
+    try {
+      const raw = (headers: Record<string, string>) =>
+        new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+          httpGet(server.url, { headers: { accept: 'text/html', ...headers } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+          }).on('error', reject);
+        });
+      const plain = await raw({});
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      for (const [encoding, decode] of [['br', brotliDecompressSync], ['gzip', gunzipSync]] as const) {
+        const packed = await raw({ 'accept-encoding': `${encoding}, deflate` });
+        expect(packed.headers['content-encoding']).toBe(encoding);
+        expect(packed.body.length).toBeLessThan(plain.body.length / 3);
+        expect(decode(packed.body).equals(plain.body)).toBe(true);
+      }
+      const again = await raw({ 'accept-encoding': 'br', 'if-none-match': plain.headers.etag! });
+      expect(again.status).toBe(304);
+      expect(again.body.length).toBe(0);
     } finally {
       await server.stop();
     }
