@@ -21,6 +21,8 @@ export type Scalars = {
 /** A new session. */
 export type AuthPayload = {
   __typename?: 'AuthPayload';
+  /** The session id (as sessionId), so a normalized cache can key the payload. */
+  id: Scalars['ID']['output'];
   /** This session: one login on one device. Presences belong to sessions. */
   sessionId: Scalars['ID']['output'];
   /** Send as "Authorization: Bearer <token>" (HTTP) or connectionParams.authorization (WebSocket). */
@@ -100,6 +102,8 @@ export type ChannelMessageAck = {
   createTime: Scalars['DateTime']['output'];
   /** GROUP only. */
   groupId: Maybe<Scalars['ID']['output']>;
+  /** The message id (as messageId), so a normalized cache can key the acknowledgement. */
+  id: Scalars['ID']['output'];
   /** What the message is. */
   kind: MessageKind;
   /** The id of the message; the same id arrives on the live ChannelMessage. */
@@ -202,6 +206,8 @@ export type GroupEdge = {
 /** A user's place in a group. */
 export type GroupMember = {
   __typename?: 'GroupMember';
+  /** Stable for this user in this group, so a normalized cache can key memberships. */
+  id: Scalars['ID']['output'];
   /** Their role. */
   role: GroupRole;
   /** The user. */

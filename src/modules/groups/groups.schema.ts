@@ -31,6 +31,7 @@ const GroupRef = builder.objectRef<GroupView>('Group').implement({
 const GroupMemberRef = builder.objectRef<GroupMemberView>('GroupMember').implement({
   description: "A user's place in a group.",
   fields: (t) => ({
+    id: t.id({ description: 'Stable for this user in this group, so a normalized cache can key memberships.', resolve: (m) => `${m.groupId}/${m.user.id}` }),
     user: t.field({ type: UserRef, description: 'The user.', resolve: (m) => m.user as never }),
     role: t.field({ type: GroupRoleEnum, description: 'Their role.', resolve: (m) => m.role }),
   }),

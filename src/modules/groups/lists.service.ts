@@ -19,6 +19,7 @@ export async function myGroups(deps: Deps, viewer: Viewer, input: { first: numbe
 }
 
 export interface GroupMemberView {
+  groupId: string;
   user: { id: string; username: string; createTime: Date };
   role: GroupRole;
 }
@@ -49,5 +50,5 @@ export async function groupMembers(
     take: first + 1,
     include: { user: true },
   });
-  return toPage(kind, rows, first, input.after, (r) => r.userId, (r) => ({ user: r.user, role: r.role }));
+  return toPage(kind, rows, first, input.after, (r) => r.userId, (r) => ({ groupId: input.groupId, user: r.user, role: r.role }));
 }

@@ -43,6 +43,7 @@ export const ChannelMessageAckRef = builder.objectRef<MessageAck>('ChannelMessag
   description: 'What the sender gets back when a message was accepted: its id and times, not its content.',
   fields: (t) => ({
     channelId: t.exposeID('channelId', { description: 'The channel it was sent in.' }),
+    id: t.exposeID('messageId', { description: 'The message id (as messageId), so a normalized cache can key the acknowledgement.' }),
     messageId: t.exposeID('messageId', { description: 'The id of the message; the same id arrives on the live ChannelMessage.' }),
     kind: t.field({ type: MessageKind, description: 'What the message is.', resolve: (m) => messageKind(m.code) }),
     code: t.exposeInt('code', { description: 'The kind as a number (see ChannelMessage.code).' }),

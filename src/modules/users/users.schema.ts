@@ -16,6 +16,7 @@ const AuthPayload = builder.objectRef<AuthResult>('AuthPayload').implement({
   description: 'A new session.',
   fields: (t) => ({
     token: t.exposeString('token', { description: 'Send as "Authorization: Bearer <token>" (HTTP) or connectionParams.authorization (WebSocket).' }),
+    id: t.exposeID('sessionId', { description: 'The session id (as sessionId), so a normalized cache can key the payload.' }),
     sessionId: t.exposeID('sessionId', { description: 'This session: one login on one device. Presences belong to sessions.' }),
     user: t.field({ type: UserRef, description: 'Who signed in.', resolve: (p) => p.user as never }),
   }),
