@@ -1,19 +1,32 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// Typed documents for the operations in test/documents, generated from the
-// committed schema.graphql (run: npm run codegen; a test checks it is current).
+/**
+ * What a client app of Parley needs: typed documents for its operations,
+ * with Parley's scalars as TypeScript types. Copy `clientApp` into your own
+ * codegen.ts and point `schema` at Parley's schema.graphql (or its URL).
+ */
+export const clientApp = {
+  plugins: ['typescript-operations', 'typed-document-node'],
+  config: {
+    // DateTime arrives as an ISO 8601 string; JSONObject (message content) as a plain object.
+    scalars: { DateTime: 'string', JSONObject: 'Record<string, unknown>' },
+    enumsAsTypes: true,
+    useTypeImports: true,
+    avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
+  },
+};
+
+// Run: npm run codegen (a test checks both outputs are current).
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['test/documents/*.graphql'],
   generates: {
+    // The example web chat: exactly the config above.
+    'examples/web-chat/src/generated/operations.ts': { documents: ['examples/web-chat/src/operations.graphql'], ...clientApp },
+    // The test suite's operations, with every schema type besides.
     'test/generated/operations.ts': {
-      plugins: ['typescript', 'typescript-operations', 'typed-document-node'],
-      config: {
-        scalars: { DateTime: 'string', JSONObject: 'Record<string, unknown>' },
-        enumsAsTypes: true,
-        useTypeImports: true,
-        avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
-      },
+      documents: ['test/documents/*.graphql'],
+      plugins: ['typescript', ...clientApp.plugins],
+      config: clientApp.config,
     },
   },
 };
