@@ -144,6 +144,17 @@ describe.each(backends())('messages ($name)', (backend) => {
       expect(Object.getOwnPropertyDescriptor(content, '__proto__')?.value).toEqual({ admin: true });
     }
     expect(stored).toHaveLength(2);
+    // An edit keeps such keys too.
+    const UPDATE = `mutation($c: ID!, $m: ID!, $content: JSONObject!) { updateMessage(channelId: $c, messageId: $m, content: $content) { messageId } }`;
+    const edit = `{"query":${JSON.stringify(UPDATE)},"variables":{"c":${JSON.stringify(room)},"m":${JSON.stringify(proto.data.sendMessage.messageId)},"content":{"__proto__":{"admin":false},"text":"edited"}}}`;
+    const edited = await (await fetch(server.app.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ada.token}` }, body: edit })).json();
+    expect(edited.data?.updateMessage?.messageId).toBe(proto.data.sendMessage.messageId);
+    const update = await sub.next();
+    const afterEdit = (await historyOf(bob.token, room))[0].content;
+    for (const content of [update.content, afterEdit]) {
+      expect(Object.keys(content).sort()).toEqual(['__proto__', 'text']);
+      expect(Object.getOwnPropertyDescriptor(content, '__proto__')?.value).toEqual({ admin: false });
+    }
     sub.close();
   });
 

@@ -50,8 +50,15 @@ export async function updateMessage(
   const content = validateContent(input.content, deps.config.MAX_MESSAGE_BYTES);
   return editStored(deps, viewer, input, async (row) => {
     if (row.senderId !== viewer.userId) throw forbidden('Only the sender may update a message.');
-    const updated = await deps.prisma.message.update({ where: { id: row.id }, data: { content: content as object, updateTime: laterThan(row.updateTime) } });
-    return { ...fromRow(updated), code: MessageCode.UPDATE };
+    const updateTime = laterThan(row.updateTime);
+    // Through the driver as JSON text: Prisma rebuilds Json objects and loses keys such as "__proto__".
+    // Timestamps are stored as UTC wall-clock time, as Prisma stores them.
+    await deps.db.query('UPDATE "Message" SET content = $1::jsonb, "updateTime" = $2::timestamp(3) WHERE id = $3', [
+      JSON.stringify(content),
+      updateTime.toISOString().slice(0, 23),
+      row.id,
+    ]);
+    return { ...fromRow(row), content, updateTime, code: MessageCode.UPDATE };
   });
 }
 
