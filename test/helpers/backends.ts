@@ -79,10 +79,20 @@ export async function dropRedisPrefix(redisUrl: string, prefix: string): Promise
   }
 }
 
-/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set, and PostgreSQL with Redis when TEST_REDIS_URL is too (CI sets both). */
+/**
+ * PGlite always; PostgreSQL too when TEST_DATABASE_URL is set, and PostgreSQL
+ * with Redis when TEST_REDIS_URL is too (CI sets both). TEST_BACKENDS (names,
+ * comma-separated) keeps only some: .ci/run's second pass on another Node
+ * version runs the embedded default and the production path, not plain
+ * PostgreSQL, whose code is the same as the latter's.
+ */
 export function backends(): Backend[] {
   const url = process.env.TEST_DATABASE_URL;
   const redisUrl = process.env.TEST_REDIS_URL;
-  if (!url) return [pglite];
-  return redisUrl ? [pglite, postgres(url), clustered(url, redisUrl)] : [pglite, postgres(url)];
+  const all = !url ? [pglite] : redisUrl ? [pglite, postgres(url), clustered(url, redisUrl)] : [pglite, postgres(url)];
+  const only = process.env.TEST_BACKENDS?.split(',').map((n) => n.trim());
+  if (!only) return all;
+  const kept = all.filter((b) => only.includes(b.name));
+  if (kept.length !== only.length) throw new Error(`TEST_BACKENDS=${process.env.TEST_BACKENDS}: unknown or unavailable backends (have ${all.map((b) => b.name).join(', ')})`);
+  return kept;
 }
