@@ -45,7 +45,7 @@ describe.each(backends())('sessions that end while connected ($name)', (backend)
   it('closes a WebSocket (4403) and ends an SSE subscription when the token expires, and refuses the token afterwards', async () => {
     const ada = await server.signIn();
     const room = await joinRoom(server, ada, uniqueName('room'));
-    const short = await token(ada, 3);
+    const short = await token(ada, 5);
     const ws = connect(server.wsUrl, short);
     expect(await ws.acked).toBe(true);
     const stream = await sse(server.url, short, Q.onMessage, { c: room });
