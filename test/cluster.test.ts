@@ -3,7 +3,7 @@ import type { Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { dropRedisPrefix, freshDatabase } from './helpers/backends.js';
 import { clusterEnv, startNode, type NodeProcess } from './helpers/nodes.js';
-import { joinRoom, Q, send, subscribe, uniqueName, until, type Session } from './helpers/server.js';
+import { historyIds, joinRoom, Q, send, subscribe, uniqueName, until, type Session } from './helpers/server.js';
 
 const DATABASE = process.env.TEST_DATABASE_URL;
 const REDIS = process.env.TEST_REDIS_URL;
@@ -57,17 +57,6 @@ describe.skipIf(!DATABASE || !REDIS)('three server processes on PostgreSQL and R
     return { s, client, channelId };
   }
 
-  async function history(node: NodeProcess, s: Session, channelId: string) {
-    const ids: string[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const page: any = (await node.gql(Q.history, { c: channelId, first: 100, forward: true, after }, s.token)).data.channelMessages;
-      ids.push(...page.edges.map((e: any) => e.node.id));
-      if (!page.pageInfo.hasNextPage) return ids;
-      after = page.pageInfo.endCursor;
-    }
-  }
-
   const presenceIds = async (node: NodeProcess, s: Session, channelId: string) =>
     ((await node.gql(Q.presences, { c: channelId }, s.token)).data.channelPresences as { sessionId: string }[]).map((p) => p.sessionId).sort();
 
@@ -96,7 +85,7 @@ describe.skipIf(!DATABASE || !REDIS)('three server processes on PostgreSQL and R
       for (let i = 0; i < 60; i += 10) await Promise.all(Array.from({ length: 10 }, (_, j) => send(node, s, channelId, { tag, i: i + j })));
     };
     await Promise.all([burst(a, ada.s, 'a'), burst(b, bob.s, 'b')]);
-    const stored = await history(a, ada.s, channelId);
+    const stored = await historyIds(a, ada.s, channelId);
     expect(stored).toHaveLength(120);
     for (const sub of [onB, onC]) {
       const got: string[] = [];
@@ -194,7 +183,7 @@ describe.skipIf(!DATABASE || !REDIS)('three server processes on PostgreSQL and R
       for (let i = 0; i < 40; i++) part2.push(await resumed.next());
       sending = false;
       await senders;
-      const stored = await history(a, ada.s, channelId);
+      const stored = await historyIds(a, ada.s, channelId);
       while (part1.length + part2.length < stored.length) part2.push(await resumed.next());
       expect([...part1, ...part2].map((m) => m.id)).toEqual(stored);
     } finally {

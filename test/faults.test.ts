@@ -3,7 +3,7 @@ import { freshDatabase } from './helpers/backends.js';
 import { clusterEnv, freePort, startNode, type NodeProcess } from './helpers/nodes.js';
 import { OwnRedis } from './helpers/redis-server.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
-import { joinRoom, Q, subscribe, uniqueName, until, type Session } from './helpers/server.js';
+import { historyIds, joinRoom, Q, subscribe, uniqueName, until, type Session } from './helpers/server.js';
 import type { Subscription } from './helpers/subscription.js';
 
 const DATABASE = process.env.TEST_DATABASE_URL;
@@ -33,17 +33,6 @@ function sender(node: NodeProcess, who: Session, channelId: string) {
       await done;
     },
   };
-}
-
-async function historyIds(node: NodeProcess, who: Session, channelId: string): Promise<string[]> {
-  const ids: string[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const page: any = (await node.gql(Q.history, { c: channelId, first: 100, forward: true, after }, who.token)).data.channelMessages;
-    ids.push(...page.edges.map((e: any) => e.node.id));
-    if (!page.pageInfo.hasNextPage) return ids;
-    after = page.pageInfo.endCursor;
-  }
 }
 
 /** Collects a live feed's message ids until it holds every id in `want`. */

@@ -154,6 +154,18 @@ export async function send(server: Pick<Endpoint, 'gql'>, s: Session, channelId:
   return r.data.sendMessage;
 }
 
+/** Every stored message id of a channel, oldest first, read page by page as a client would. */
+export async function historyIds(server: Pick<Endpoint, 'gql'>, s: Pick<Session, 'token'>, channelId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: any = (await server.gql(Q.history, { c: channelId, first: 100, forward: true, after }, s.token)).data.channelMessages;
+    ids.push(...page.edges.map((e: any) => e.node.id));
+    if (!page.pageInfo.hasNextPage) return ids;
+    after = page.pageInfo.endCursor;
+  }
+}
+
 /** Waits (with a deadline, polling) until a condition holds. */
 export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
