@@ -197,7 +197,7 @@ async function health(deps: Deps, res: ServerResponse) {
 const GRAPHIQL_QUERY = `# Welcome to Parley. Sign in, then put the token in the Headers tab:
 #   { "Authorization": "Bearer <token>" }
 # GraphiQL runs one operation at a time per page: to send while Live runs,
-# open this address in a second browser window and sign in as another user there.
+# open this address in a private window and sign in as another user there.
 mutation SignIn {
   authenticateDevice(deviceId: "graphiql-device-1", username: "ada") { token sessionId user { id username } }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from './helpers/backends.js';
-import { feedsLive, Q, startServer, subscribe, type TestServer } from './helpers/server.js';
+import { feedsLive, Q, startServer, subscribe, until, type TestServer } from './helpers/server.js';
+import { notificationFeed } from '../src/modules/notifications/notifications.service.js';
 import { notificationsOf, ok, refused, S } from './helpers/social.js';
 
 describe.each(backends())('notifications ($name)', (backend) => {
@@ -59,5 +60,23 @@ describe.each(backends())('notifications ($name)', (backend) => {
     expect(n).toMatchObject({ code: -1, senderId: ada.userId, content: { channelId: c, userId: ada.userId }, read: false });
     expect((await notificationsOf(server, bob)).map((x) => x.id)).toEqual([n.id]);
     sub.close();
+  });
+
+  it("counts notifications against the connection's outgoing budget, so a client that stops reading them is cut off", async () => {
+    const ada = await server.signIn();
+    let taken = 0;
+    // A connection with room for two undelivered events.
+    const budget = { take: () => ++taken <= 2, give: () => {} };
+    const feed = await notificationFeed(server.app.deps, { userId: ada.userId, sessionId: ada.sessionId, username: ada.username }, budget);
+    const notification = (n: number) => ({ id: `n${n}`, userId: ada.userId, code: -1, subject: 's', content: {}, senderId: null, createTime: new Date(), read: false });
+    for (let n = 0; n < 3; n++) await server.app.deps.pubsub.publish('user', ada.userId, { type: 'notification', notification: notification(n) });
+    await until(() => taken >= 3, 5000, 'the third notification to ask the budget');
+    const got: string[] = [];
+    await expect(
+      (async () => {
+        for await (const n of feed) got.push(n.id);
+      })(),
+    ).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    expect(got).toEqual([]);
   });
 });

@@ -46,7 +46,7 @@ builder.subscriptionField('notification', (t) =>
   t.field({
     type: NotificationRef,
     description: 'Your notifications as they are stored, on every session.',
-    subscribe: (_, __, ctx) => notificationFeed(ctx.deps, viewerOf(ctx)),
+    subscribe: (_, __, ctx) => notificationFeed(ctx.deps, viewerOf(ctx), ctx.outbox),
     resolve: (n) => n,
   }),
 );

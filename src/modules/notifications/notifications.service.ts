@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.js';
 import type { Notification } from '../../generated/prisma/client.js';
 import { AppError, badInput } from '../../lib/errors.js';
 import { checkFirst, decodeKey, toPage, type Page } from '../../lib/page.js';
-import { BoundedQueue } from '../../lib/queue.js';
+import { BoundedQueue, type SharedBudget } from '../../lib/queue.js';
 import type { NotificationView } from '../../realtime/types.js';
 import type { Viewer } from '../users/tokens.js';
 
@@ -72,9 +72,18 @@ export async function deleteNotifications(deps: Deps, viewer: Viewer, ids: reado
 }
 
 /** Notifications for the viewer as they are stored, on every session of the user. */
-export async function notificationFeed(deps: Deps, viewer: Viewer): Promise<BoundedQueue<NotificationView>> {
+export async function notificationFeed(
+  deps: Deps,
+  viewer: Viewer,
+  /** The connection's outgoing budget (WebSocket): a client that stops reading is closed whichever feed floods it. */
+  budget: SharedBudget | null = null,
+): Promise<BoundedQueue<NotificationView>> {
   const limit = deps.config.SUBSCRIPTION_QUEUE_LIMIT;
-  const queue = new BoundedQueue<NotificationView>(limit, () => new AppError('RATE_LIMITED', `Subscription ended: the client fell more than ${limit} events behind.`));
+  const queue = new BoundedQueue<NotificationView>(
+    limit,
+    () => new AppError('RATE_LIMITED', `Subscription ended: the client fell more than ${limit} events behind.`),
+    budget,
+  );
   // Like a channel feed, an open notification feed counts as a realtime connection for presence.
   queue.onEnd(deps.liveness.open(viewer.sessionId));
   const unsubscribe = await deps.pubsub.subscribe('user', viewer.userId, (e) => {
