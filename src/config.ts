@@ -62,7 +62,7 @@ const schema = z.object({
   REDIS_PREFIX: z.string().min(1).default('parley:'),
   NODE_HEARTBEAT_MS: int(100).default(2_000),
   NODE_EXPIRY_MS: int(200).default(10_000),
-  REDIS_COMMAND_TIMEOUT_MS: int(50).default(2_000),
+  REDIS_COMMAND_TIMEOUT_MS: int(50).default(5_000),
   WS_MAX_BACKLOG: int(1).default(1000),
   WORKERS: int(1).max(256).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

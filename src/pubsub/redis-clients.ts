@@ -39,6 +39,7 @@ export async function connectRedis(url: string, prefix: string, log: Logger, opt
   const resumeHandlers: (() => void)[] = [];
   let down = false;
   let stalled = false;
+  let missedProbes = 0;
   let closing = false;
   let probe: NodeJS.Timeout | null = null;
 
@@ -63,17 +64,20 @@ export async function connectRedis(url: string, prefix: string, log: Logger, opt
     client.on('ready', maybeResumed);
   }
 
+  // Two probes in a row must go unanswered: one late answer on a starved
+  // event loop must not send every process into degraded mode.
   const ping = () => {
     if (closing || command.status !== 'ready') return;
     command.ping().then(
       () => {
+        missedProbes = 0;
         stalled = false;
         maybeResumed();
       },
       (err: Error) => {
-        if (closing) return;
+        if (closing || ++missedProbes < 2) return;
         stalled = true;
-        lost(`no answer to a probe: ${err.message}`);
+        lost(`no answer to two probes: ${err.message}`);
       },
     );
   };
