@@ -15,6 +15,10 @@ export class RecentMap<V> {
     return undefined;
   }
 
+  clear(): void {
+    this.entries.clear();
+  }
+
   set(key: string, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, { value, until: Date.now() + this.ttlMs });

@@ -9,15 +9,10 @@ import type { ChannelEvent, Presence } from './types.js';
 
 /** Every open feed of this process, so shutdown can end them (SSE responses then finish). */
 export class FeedRegistry {
-  private open = new Map<{ end(): void }, string>();
-  private checks = new Map<{ end(): void }, () => Promise<void>>();
+  private open = new Map<{ end(): void }, { sessionId: string; recheck?: () => Promise<void> }>();
   add(sessionId: string, feed: { end(): void; onEnd(fn: () => void): void }, recheck?: () => Promise<void>) {
-    this.open.set(feed, sessionId);
-    if (recheck) this.checks.set(feed, recheck);
-    feed.onEnd(() => {
-      this.open.delete(feed);
-      this.checks.delete(feed);
-    });
+    this.open.set(feed, { sessionId, recheck });
+    feed.onEnd(() => this.open.delete(feed));
   }
   /**
    * After this process lost Redis (an outage, or being cut off while the
@@ -25,20 +20,20 @@ export class FeedRegistry {
    * leave events missed. Each feed checks its channels and tells its session.
    */
   async recheck(): Promise<void> {
-    for (const check of [...this.checks.values()]) await check();
+    for (const { recheck } of [...this.open.values()]) await recheck?.();
   }
   endAll() {
     for (const f of [...this.open.keys()]) f.end();
   }
   /** Ends every feed of a session (it signed out or was revoked). */
   endSession(sessionId: string) {
-    for (const [f, s] of [...this.open]) if (s === sessionId) f.end();
+    for (const [f, s] of [...this.open]) if (s.sessionId === sessionId) f.end();
   }
   /** Live feeds, of one session or of all. */
   count(sessionId?: string): number {
     if (sessionId === undefined) return this.open.size;
     let n = 0;
-    for (const s of this.open.values()) if (s === sessionId) n++;
+    for (const s of this.open.values()) if (s.sessionId === sessionId) n++;
     return n;
   }
 }

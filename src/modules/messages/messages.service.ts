@@ -103,6 +103,8 @@ async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend
   const keyed = items.filter((i, n) => joined[n]!.status === 'fulfilled' && i.persistence && i.clientMessageId !== null);
   const before = keyed.length ? await storedRetries(deps, channelId, keyed) : new Map<string, ChatMessage>();
   const firstInBatch = new Map<string, number>();
+  /** Repeats within this batch: item -> the item whose message it gets. */
+  const sameAs = new Map<number, number>();
   const toStore: number[] = [];
   items.forEach((i, n) => {
     if (joined[n]!.status === 'rejected') return;
@@ -120,6 +122,7 @@ async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend
       results[n] = stored;
       repeats.add(n);
     } else if (key && firstInBatch.has(key)) {
+      sameAs.set(n, firstInBatch.get(key)!);
       repeats.add(n);
     } else {
       if (key) firstInBatch.set(key, n);
@@ -134,10 +137,7 @@ async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend
     results[n] = inserted[k] ?? raced.get(retryKey(items[n]!)!) ?? null;
     if (!inserted[k]) repeats.add(n);
   });
-  items.forEach((i, n) => {
-    const key = retryKey(i);
-    if (i.persistence && key && !results[n] && firstInBatch.has(key)) results[n] = results[firstInBatch.get(key)!]!;
-  });
+  for (const [n, first] of sameAs) results[n] = results[first] ?? null;
   // Published in order without waiting in between: each transport keeps the order of publish calls.
   return Promise.all(
     results.map(async (m, n): Promise<PromiseSettledResult<ChatMessage>> => {

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { PubSub, Unsubscribe } from '../../pubsub/index.js';
+import { RecentMap } from '../../lib/recent-map.js';
 
 /** How long a process trusts what it last read about a session when no ending reached it (Redis down). */
 const CACHE_MS = 60_000;
@@ -22,16 +23,11 @@ export interface SessionGate {
 }
 
 export async function createSessionGate(db: Database, pubsub: PubSub, log: Logger): Promise<SessionGate> {
-  const known = new Map<string, { open: boolean; until: number }>();
+  const known = new RecentMap<boolean>(CACHE_LIMIT, CACHE_MS);
   const listeners: ((sessionId: string) => void)[] = [];
-  const remember = (sessionId: string, open: boolean) => {
-    known.delete(sessionId);
-    known.set(sessionId, { open, until: Date.now() + CACHE_MS });
-    if (known.size > CACHE_LIMIT) known.delete(known.keys().next().value!);
-  };
   const ended = (sessionIds: string[]) => {
     for (const id of sessionIds) {
-      remember(id, false);
+      known.set(id, false);
       for (const fn of listeners) {
         try {
           fn(id);
@@ -46,10 +42,10 @@ export async function createSessionGate(db: Database, pubsub: PubSub, log: Logge
   return {
     async isOpen(sessionId) {
       const hit = known.get(sessionId);
-      if (hit && hit.until > Date.now()) return hit.open;
-      const rows = await db.query<{ one: number }>('SELECT 1 AS one FROM "Session" WHERE id = $1', [sessionId]);
-      remember(sessionId, rows.length > 0);
-      return rows.length > 0;
+      if (hit !== undefined) return hit;
+      const open = (await db.query<{ one: number }>('SELECT 1 AS one FROM "Session" WHERE id = $1', [sessionId])).length > 0;
+      known.set(sessionId, open);
+      return open;
     },
     async end(sessionIds) {
       if (!sessionIds.length) return;
