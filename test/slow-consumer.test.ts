@@ -68,4 +68,27 @@ describe('slow consumers', () => {
     // It got what the socket buffers held, not the whole stream.
     expect(slowClient.received()).toBeLessThan(sent);
   });
+
+  it('gives a paused client its budget back once it reads again, so pauses shorter than the backlog never close it', async () => {
+    // Messages of ~1 MB, so 19 of them are more than the socket buffers take while the client does not read.
+    const big = await startServer(backends()[0]!, { WS_MAX_BACKLOG: 20, MAX_MESSAGE_BYTES: 1100 * 1024, MAX_BODY_BYTES: 1200 * 1024 });
+    try {
+      const [ada, reader] = [await big.signIn(), await big.signIn()];
+      const name = uniqueName('room');
+      const room = await joinRoom(big, ada, name, { persistence: false });
+      await joinRoom(big, reader, name);
+      const client = await rawSubscriber(big, reader, room);
+      const filler = 'x'.repeat(1024 * 1024);
+      // Three pauses of 19 messages: 57 in all, near three times WS_MAX_BACKLOG.
+      for (let round = 0; round < 3; round++) {
+        client.stopReading();
+        await Promise.all(Array.from({ length: 19 }, (_, i) => send(big, ada, room, { round, i, filler })));
+        client.resumeReading();
+        await until(() => client.received() === 19 * (round + 1), 20_000, `round ${round} to arrive`);
+      }
+      expect(big.app.stats().slowConsumersClosed).toBe(0);
+    } finally {
+      await big.stop();
+    }
+  });
 });

@@ -61,9 +61,9 @@ interface Rig {
   serverWaitMs: number;
   clientWaitMs: number;
   latencies: number[];
-  /** Parley only: send→receive when paced at Socket.IO's latency pace, the same load for both. */
-  latenciesAtSioPace: number[];
-  sioPace: number;
+  /** Parley and Socket.IO: send→receive when paced at the other's latency pace, so each is also seen under the other's load. */
+  latenciesAtOtherPace: number[];
+  otherPace: number;
   sampleBytes: number;
   sampleFrames: number;
 }
@@ -102,7 +102,7 @@ async function prepare(shape: Shape, kind: Kind, server: Server): Promise<Rig> {
   const rig: Rig = {
     kind, server, inspector, tally, sockets: [], senders: [], setupSeconds: 0, rssPerSubscriberKB: NaN, heapPerSubscriberKB: NaN, errors: [],
     rates: [], sent: 0, missing: 0, wallMs: 0, serverCpuMs: 0, clientCpuMs: 0, serverWaitMs: 0, clientWaitMs: 0,
-    latencies: [], latenciesAtSioPace: [], sioPace: 0, sampleBytes: 0, sampleFrames: 0,
+    latencies: [], latenciesAtOtherPace: [], otherPace: 0, sampleBytes: 0, sampleFrames: 0,
   };
   await inBatches(ids, 32, async (i) => {
     rig.sockets.push(await subscriber(server, shape.roomsOf(i), tally, i % shape.sampleEvery === 0, tokens.get(i)));
@@ -189,12 +189,13 @@ export async function deliveryRows(shape: Shape, profileDir?: string): Promise<B
       await eachRig(rigs, round, (rig) => pacedRound(shape, rig, median(rig.rates) / shape.perRoom / 2, shape.seconds));
     }
     // Each server's latency is taken at half of its own saturation, so a faster server carries more; this
-    // also takes Parley's at Socket.IO's pace, the same message rate for both.
+    // also takes Parley's at Socket.IO's pace and Socket.IO's at Parley's, the same message rate for both.
     const sio = rigs.find((r) => r.kind === 'sio' && !r.failed && r.rates.length);
-    if (parley && sio) {
-      parley.sioPace = median(sio.rates) / shape.perRoom / 2;
+    if (parley && !parley.failed && parley.rates.length && sio) {
+      parley.otherPace = median(sio.rates) / shape.perRoom / 2;
+      sio.otherPace = median(parley.rates) / shape.perRoom / 2;
       for (let round = 0; round < shape.rounds; round++) {
-        await eachRig([parley], round, (rig) => pacedRound(shape, rig, rig.sioPace, shape.seconds, rig.latenciesAtSioPace));
+        await eachRig([parley, sio], round, (rig) => pacedRound(shape, rig, rig.otherPace, shape.seconds, rig.latenciesAtOtherPace));
       }
     }
     if (profileDir && parley && !parley.failed) {
@@ -243,8 +244,8 @@ function rowOf(shape: Shape, rig: Rig, base: Pick<BenchRow, 'scenario' | 'subjec
     `${rig.sent} msgs`,
     `${Math.round(rig.sampleBytes / rig.sampleFrames)} B frames`,
     `latency at ${(rate / shape.perRoom / 2).toFixed(0)} msg/s`,
-    ...(rig.latenciesAtSioPace.length
-      ? [`at Socket.IO's pace (${rig.sioPace.toFixed(0)} msg/s) p50/p99 ${percentile(rig.latenciesAtSioPace, 50).toFixed(1)}/${percentile(rig.latenciesAtSioPace, 99).toFixed(1)} ms`]
+    ...(rig.latenciesAtOtherPace.length
+      ? [`at ${rig.kind === 'parley' ? "Socket.IO's" : "Parley's"} pace (${rig.otherPace.toFixed(0)} msg/s) p50/p99 ${percentile(rig.latenciesAtOtherPace, 50).toFixed(1)}/${percentile(rig.latenciesAtOtherPace, 99).toFixed(1)} ms`]
       : []),
     `waited for CPU srv ${((rig.serverWaitMs / rig.wallMs) * 100).toFixed(0)}% cli ${((rig.clientWaitMs / rig.wallMs) * 100).toFixed(0)}%`,
     `JS heap ${rig.heapPerSubscriberKB.toFixed(1)} KB/sub`,

@@ -25,7 +25,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 /** `node <nodeArgs> --import tsx <script>` in the repository root, as its own OS process. */
 export function spawnNode(script: string, env: Record<string, string>, nodeArgs: string[] = []): NodeChild {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  // Built JavaScript (dist/) runs as production runs it, without tsx's loader.
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

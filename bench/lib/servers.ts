@@ -1,6 +1,7 @@
 // The three servers every delivery scenario measures, each in its own OS process.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { freePort, spawnNode, until, type NodeChild } from './proc.js';
+import { freePort, ROOT, spawnNode, until, type NodeChild } from './proc.js';
 
 export type Kind = 'raw' | 'rawCorked' | 'sio' | 'parley';
 
@@ -46,10 +47,28 @@ export function parleyEnv(port: number): Record<string, string> {
   };
 }
 
+let built: Promise<string> | null = null;
+
+/**
+ * Parley as a deployment runs it: built once per bench run (`npm run build`)
+ * and started from dist/. Through tsx every closure carries a `name`
+ * property (esbuild's keepNames), about 5 KB of heap per subscriber that
+ * production never has. BENCH_TSX=1 runs the sources through tsx instead.
+ */
+function parleyScript(): Promise<string> {
+  if (process.env.BENCH_TSX === '1') return Promise.resolve('src/main.ts');
+  built ??= new Promise((resolve, reject) =>
+    execFile(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT }, (err, stdout, stderr) =>
+      err ? reject(new Error(`npm run build failed:\n${stdout}${stderr}`)) : resolve('dist/main.js'),
+    ),
+  );
+  return built;
+}
+
 /** `extraEnv` is added to the server's environment (e.g. Parley's DATABASE_URL, for PostgreSQL instead of PGlite). */
 export async function startServer(kind: Kind, nodeArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
-  const script = { parley: 'src/main.ts', raw: 'bench/servers/raw-ws.ts', rawCorked: 'bench/servers/raw-ws.ts', sio: 'bench/servers/socketio.ts' }[kind];
+  const script = { parley: kind === 'parley' ? await parleyScript() : '', raw: 'bench/servers/raw-ws.ts', rawCorked: 'bench/servers/raw-ws.ts', sio: 'bench/servers/socketio.ts' }[kind];
   const env = { ...(kind === 'parley' ? parleyEnv(port) : { PORT: String(port), RAW_CORK: kind === 'rawCorked' ? '1' : '0' }), ...extraEnv };
   const child = spawnNode(script, env, nodeArgs);
   let exited = false;

@@ -5,35 +5,61 @@ import type { DirectSink } from '../schema/context.js';
 
 const TEXT = { binary: false };
 const CLOSE = Buffer.from('}');
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * One connection's socket as direct sinks write to it. Frames count against
+ * the connection's outbox until the socket has handed them to the kernel, so
+ * a client that stops reading still runs out of budget and is closed (4413).
+ */
+export interface DirectWire {
+  socket: WebSocket;
+  outbox: Outbox;
+  /** The TCP stream under the WebSocket when frames may be written to it directly (see rawStream). */
+  tcp: Socket | null | undefined;
+  /** Frames written in this turn of the event loop, not yet given back to the outbox. */
+  unflushed: number;
+  /** Written to in this turn of the event loop. */
+  touched: boolean;
+  corked: boolean;
+}
+
+export function directWire(socket: WebSocket, outbox: Outbox): DirectWire {
+  return { socket, outbox, tcp: undefined, unflushed: 0, touched: false, corked: false };
+}
 
 /**
  * graphql-transport-ws `next` messages of one operation, written straight to
  * its socket: the payload is serialized once for every subscriber that shares
- * it, and only this operation's id is spliced in. Each message counts against
- * the connection's outbox until the socket has flushed it, so a client that
- * stops reading still runs out of budget and is closed (4413).
+ * it, and the frame holding it with this operation's id is built once per id
+ * (clients number their operations alike, so most subscribers share a frame).
  */
-export function directSink(socket: WebSocket, outbox: Outbox, id: string, flushed: () => void): DirectSink {
-  // Built at the first write: queries and mutations get a sink too but never write to it.
-  let head: Buffer | null = null;
-  let tcp: Socket | null = null;
+export function directSink(wire: DirectWire, id: string): DirectSink {
   return {
     write(payload) {
+      const { socket, outbox } = wire;
       if (socket.readyState !== socket.OPEN) return true;
       if (!outbox.take()) return false;
-      if (!head) {
-        head = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
-        tcp = rawStream(socket);
-      }
-      if (tcp) {
-        corkUntilIdle(tcp);
-        tcp.write(textFrame(head, payload), flushed);
-      } else {
-        socket.send(Buffer.concat([head, payload, CLOSE], head.length + payload.length + 1), TEXT, flushed);
+      if (wire.tcp === undefined) wire.tcp = rawStream(socket);
+      if (wire.tcp) send(wire, frameOf(payload, id));
+      else {
+        const head = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+        socket.send(Buffer.concat([head, payload, CLOSE], head.length + payload.length + 1), TEXT, () => outbox.give());
       }
       return true;
     },
   };
+}
+
+// Keyed by the shared payload, so a frame goes when its event's payload does.
+const frames = new WeakMap<Buffer, Map<string, Buffer>>();
+
+function frameOf(payload: Buffer, id: string): Buffer {
+  let byId = frames.get(payload);
+  if (!byId) frames.set(payload, (byId = new Map()));
+  let frame = byId.get(id);
+  if (!frame) byId.set(id, (frame = textFrame(Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`), payload)));
+  return frame;
 }
 
 /**
@@ -51,7 +77,7 @@ function rawStream(socket: WebSocket): Socket | null {
 function textFrame(head: Buffer, payload: Buffer): Buffer {
   const length = head.length + payload.length + 1;
   const headerLength = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(headerLength + length);
+  const frame = Buffer.allocUnsafeSlow(headerLength + length);
   frame[0] = 0x81;
   if (headerLength === 2) frame[1] = length;
   else if (headerLength === 4) {
@@ -69,22 +95,46 @@ function textFrame(head: Buffer, payload: Buffer): Buffer {
 }
 
 // A write system call costs far more than building a frame, so the frames a
-// socket gets while the event loop is busy (a burst of messages) leave in one.
-const corked = new Set<Socket>();
-let scheduled = false;
+// socket gets in one turn of the event loop leave together in one write at
+// its end. When messages are sparse (no socket got two frames in the last
+// turn) the first frame goes at once instead, so nothing waits for the rest
+// of a large fan-out; the next frames of that turn are batched as before.
+let touched: DirectWire[] = [];
+let bursting = false;
 
-function uncorkAll() {
-  scheduled = false;
-  for (const tcp of corked) tcp.uncork();
-  corked.clear();
+function send(wire: DirectWire, frame: Buffer) {
+  const tcp = wire.tcp!;
+  if (!wire.touched) {
+    wire.touched = true;
+    if (touched.push(wire) === 1) setImmediate(settle);
+    if (bursting) cork(wire, tcp);
+  } else if (!wire.corked) cork(wire, tcp);
+  wire.unflushed++;
+  tcp.write(frame);
 }
 
-function corkUntilIdle(tcp: Socket) {
-  if (corked.has(tcp)) return;
+function cork(wire: DirectWire, tcp: Socket) {
   tcp.cork();
-  corked.add(tcp);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(uncorkAll);
+  wire.corked = true;
+}
+
+function settle() {
+  const wires = touched;
+  touched = [];
+  bursting = false;
+  for (const wire of wires) {
+    const tcp = wire.tcp!;
+    const n = wire.unflushed;
+    if (n > 1) bursting = true;
+    wire.unflushed = 0;
+    wire.touched = false;
+    if (wire.corked) {
+      wire.corked = false;
+      tcp.uncork();
+    }
+    // Usually the kernel took every byte at once; otherwise the budget comes
+    // back when it has (writes complete in order), with one callback, not one per frame.
+    if (tcp.writableLength === 0) wire.outbox.give(n);
+    else tcp.write(EMPTY, () => wire.outbox.give(n));
   }
 }

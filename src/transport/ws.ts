@@ -10,7 +10,7 @@ import { bearerToken, type Viewer } from '../modules/users/tokens.js';
 import { authenticate } from '../modules/users/users.service.js';
 import type { Context, ServerContext } from '../schema/context.js';
 import { Outbox, SLOW_CONSUMER_CLOSE_CODE } from '../realtime/outbox.js';
-import { directSink } from './direct.js';
+import { directSink, directWire, type DirectWire } from './direct.js';
 
 type Extra = {
   viewer?: Viewer;
@@ -18,8 +18,8 @@ type Extra = {
   /** Ids of this connection's running subscriptions (queries and mutations are not counted). */
   subscriptions?: Set<string>;
   outbox?: Outbox;
-  /** Gives back the outbox's room for a direct message once the socket has flushed it. */
-  flushed?: () => void;
+  /** The socket as direct sinks write to it. */
+  wire?: DirectWire;
 };
 
 /** After closing a slow consumer, how long its close handshake may take before the socket is dropped. */
@@ -95,8 +95,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
           // A client that reads nothing never answers the close; free the socket anyway.
           setTimeout(() => socket.terminate(), SLOW_CLOSE_TIMEOUT_MS).unref();
         });
-        const outbox = ctx.extra.outbox;
-        ctx.extra.flushed = () => outbox.give();
+        ctx.extra.wire = directWire(socket, ctx.extra.outbox);
         ctx.extra.release = () => {
           clearTimeout(expiry);
           sockets.delete(socket);
@@ -113,7 +112,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
       },
       onComplete: (ctx, id) => void ctx.extra.subscriptions?.delete(id),
       onSubscribe: async (ctx, id, params) => {
-        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params, wsViewer: ctx.extra.viewer, wsOutbox: ctx.extra.outbox, wsDirect: directSink(ctx.extra.socket, ctx.extra.outbox!, id, ctx.extra.flushed!) });
+        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params, wsViewer: ctx.extra.viewer, wsOutbox: ctx.extra.outbox, wsDirect: directSink(ctx.extra.wire!, id) });
         let document;
         try {
           document = enveloped.parse(params.query);
