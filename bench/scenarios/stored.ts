@@ -16,6 +16,7 @@ import { uuidv7 } from 'uuidv7';
 import type WebSocket from 'ws';
 import { inBatches, sender, signIn, subscriber, Tally, type Sender } from '../lib/clients.js';
 import { progress } from '../lib/deliveries.js';
+import { INSPECT_ARGS, profileUntil } from '../lib/inspector.js';
 import { sendsSubject } from '../lib/load.js';
 import { sizes } from '../lib/options.js';
 import { freshDatabase, insertMessages, pgUnreachable, pgWhere, referenceTable } from '../lib/postgres.js';
@@ -73,7 +74,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
   try {
     progress('stored: starting Parley on PGlite' + (noPg ? '' : ' and on PostgreSQL'));
     const pgUrl = noPg ? undefined : await freshDatabase(DATABASE);
-    const started = await Promise.allSettled([startServer('parley'), pgUrl ? startServer('parley', [], { DATABASE_URL: pgUrl }) : undefined]);
+    const started = await Promise.allSettled([startServer('parley'), pgUrl ? startServer('parley', s.profileDir ? INSPECT_ARGS : [], { DATABASE_URL: pgUrl }) : undefined]);
     for (const x of started) if (x.status === 'fulfilled' && x.value) servers.push(x.value);
     for (const x of started) if (x.status === 'rejected') throw x.reason;
     const [lite, onPg] = servers as [Server, Server | undefined];
@@ -106,7 +107,11 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
       });
     }
     progress(`stored: ${subjects.length} subjects ready`);
+    // The profile is of the Parley server on PostgreSQL: idle but for its own subjects.
+    const stopProfile = servers[1] ? await profileUntil(servers[1], s.profileDir, 'stored') : async () => undefined;
     const results = await interleaved(subjects, s, (line) => progress(`stored/${line}`));
+    const profile = await stopProfile();
+    if (profile) progress(`stored: CPU profile of Parley on PostgreSQL in ${profile}`);
 
     const ref = [...results].find(([subject]) => subject.name === 'insert-1')?.[1];
     const refRate = ref && !ref.failed ? summary(ref).rate : undefined;

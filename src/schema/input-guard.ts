@@ -14,7 +14,18 @@ function findBad(value: unknown, depth = 0): boolean {
   return Object.entries(value).some(([k, v]) => badString(k) || findBad(v, depth + 1));
 }
 
+// Documents come from yoga's parser cache, so the same text is the same object: checked once, not per operation.
+const checked = new WeakMap<DocumentNode, boolean>();
+
 function documentHasBadString(document: DocumentNode): boolean {
+  let found = checked.get(document);
+  if (found !== undefined) return found;
+  found = scan(document);
+  checked.set(document, found);
+  return found;
+}
+
+function scan(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     [Kind.STRING]: (node) => {
