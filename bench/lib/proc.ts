@@ -23,9 +23,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => process.exit(130));
 }
 
-/** `node <nodeArgs> --import tsx <script>` in the repository root, as its own OS process. */
+/** `node <nodeArgs> [--import tsx] <script>` in the repository root, as its own OS process (tsx for .ts scripts only). */
 export function spawnNode(script: string, env: Record<string, string>, nodeArgs: string[] = []): NodeChild {
-  // Built JavaScript (dist/) runs as production runs it, without tsx's loader.
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     cwd: ROOT,

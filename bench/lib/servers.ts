@@ -47,12 +47,14 @@ export function parleyEnv(port: number): Record<string, string> {
   };
 }
 
+const REFERENCE_SCRIPTS = { raw: 'bench/servers/raw-ws.ts', rawCorked: 'bench/servers/raw-ws.ts', sio: 'bench/servers/socketio.ts' };
+
 let built: Promise<string> | null = null;
 
 /**
  * Parley as a deployment runs it: built once per bench run (`npm run build`)
  * and started from dist/. Through tsx every closure carries a `name`
- * property (esbuild's keepNames), about 5 KB of heap per subscriber that
+ * property (esbuild's keepNames), about 3 KB of heap per subscriber that
  * production never has. BENCH_TSX=1 runs the sources through tsx instead.
  */
 function parleyScript(): Promise<string> {
@@ -68,7 +70,7 @@ function parleyScript(): Promise<string> {
 /** `extraEnv` is added to the server's environment (e.g. Parley's DATABASE_URL, for PostgreSQL instead of PGlite). */
 export async function startServer(kind: Kind, nodeArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
-  const script = { parley: kind === 'parley' ? await parleyScript() : '', raw: 'bench/servers/raw-ws.ts', rawCorked: 'bench/servers/raw-ws.ts', sio: 'bench/servers/socketio.ts' }[kind];
+  const script = kind === 'parley' ? await parleyScript() : REFERENCE_SCRIPTS[kind];
   const env = { ...(kind === 'parley' ? parleyEnv(port) : { PORT: String(port), RAW_CORK: kind === 'rawCorked' ? '1' : '0' }), ...extraEnv };
   const child = spawnNode(script, env, nodeArgs);
   let exited = false;

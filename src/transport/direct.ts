@@ -17,15 +17,13 @@ export interface DirectWire {
   outbox: Outbox;
   /** The TCP stream under the WebSocket when frames may be written to it directly (see rawStream). */
   tcp: Socket | null | undefined;
-  /** Frames written in this turn of the event loop, not yet given back to the outbox. */
+  /** Frames written in this turn of the event loop, not yet given back to the outbox (0: not written to in this turn). */
   unflushed: number;
-  /** Written to in this turn of the event loop. */
-  touched: boolean;
   corked: boolean;
 }
 
 export function directWire(socket: WebSocket, outbox: Outbox): DirectWire {
-  return { socket, outbox, tcp: undefined, unflushed: 0, touched: false, corked: false };
+  return { socket, outbox, tcp: undefined, unflushed: 0, corked: false };
 }
 
 /**
@@ -43,7 +41,7 @@ export function directSink(wire: DirectWire, id: string): DirectSink {
       if (wire.tcp === undefined) wire.tcp = rawStream(socket);
       if (wire.tcp) send(wire, frameOf(payload, id));
       else {
-        const head = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+        const head = nextHead(id);
         socket.send(Buffer.concat([head, payload, CLOSE], head.length + payload.length + 1), TEXT, () => outbox.give());
       }
       return true;
@@ -58,9 +56,12 @@ function frameOf(payload: Buffer, id: string): Buffer {
   let byId = frames.get(payload);
   if (!byId) frames.set(payload, (byId = new Map()));
   let frame = byId.get(id);
-  if (!frame) byId.set(id, (frame = textFrame(Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`), payload)));
+  if (!frame) byId.set(id, (frame = textFrame(nextHead(id), payload)));
   return frame;
 }
+
+/** A `next` message up to its payload; the payload and a closing "}" follow. */
+const nextHead = (id: string) => Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
 
 /**
  * The TCP stream under a WebSocket, when frames may be written to it directly:
@@ -104,8 +105,7 @@ let bursting = false;
 
 function send(wire: DirectWire, frame: Buffer) {
   const tcp = wire.tcp!;
-  if (!wire.touched) {
-    wire.touched = true;
+  if (wire.unflushed === 0) {
     if (touched.push(wire) === 1) setImmediate(settle);
     if (bursting) cork(wire, tcp);
   } else if (!wire.corked) cork(wire, tcp);
@@ -127,7 +127,6 @@ function settle() {
     const n = wire.unflushed;
     if (n > 1) bursting = true;
     wire.unflushed = 0;
-    wire.touched = false;
     if (wire.corked) {
       wire.corked = false;
       tcp.uncork();
