@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only fanout,rooms] [--subscribers N] [--seconds S] [--rounds R] [--profile]
+// npm run bench [-- --quick] [--only fanout,rooms] [--subscribers N] [--seconds S] [--rounds R] [--servers raw,parley] [--profile]
 //
 // Runs the scenarios in order, each server in its own OS process and this
 // process as the load, then prints one table and writes
@@ -27,7 +27,7 @@ const value = (name: string) => {
   return args[i]!.includes('=') ? args[i]!.split('=')[1] : args[i + 1];
 };
 if (flag('help')) {
-  console.log('npm run bench [-- --quick] [--only fanout,rooms] [--subscribers N] [--seconds S] [--rounds R] [--profile]');
+  console.log('npm run bench [-- --quick] [--only fanout,rooms] [--subscribers N] [--seconds S] [--rounds R] [--servers raw,sio,floor,floorYoga,parley] [--profile]');
   process.exit(0);
 }
 const quick = flag('quick');
@@ -35,6 +35,7 @@ const quick = flag('quick');
 if (value('subscribers')) process.env.BENCH_SUBSCRIBERS = value('subscribers');
 if (value('seconds')) process.env.BENCH_SECONDS = value('seconds');
 if (value('rounds')) process.env.BENCH_ROUNDS = value('rounds');
+if (value('servers')) process.env.BENCH_SERVERS = value('servers');
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const profileDir = flag('profile') ? join(RESULTS, `profiles-${stamp}`) : undefined;
 if (profileDir) process.env.BENCH_PROFILE_DIR = profileDir;

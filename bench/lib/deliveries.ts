@@ -20,7 +20,7 @@ import { INSPECT_ARGS, Inspector } from './inspector.js';
 import { drain, pace, saturate, sleep, type Load } from './load.js';
 import { cpuMs, rssKB, runQueueMs, until } from './proc.js';
 import type { BenchRow } from './result.js';
-import { parleySubscriptions, startServer, SUBJECTS, type Kind, type Server } from './servers.js';
+import { liveSubscriptions, startServer, SUBJECTS, type Kind, type Server } from './servers.js';
 
 export interface Shape extends Load {
   scenario: string;
@@ -110,8 +110,8 @@ async function prepare(shape: Shape, kind: Kind, server: Server): Promise<Rig> {
   for (const [j, rooms] of shape.senderRooms.entries()) {
     rig.senders.push(await sender(server, rooms, kind === 'parley' ? await signIn(server, `sender${j}`) : undefined));
   }
-  if (kind === 'parley') {
-    await until('every subscription to be live', async () => (await parleySubscriptions(server)) >= shape.subscribers, 60_000);
+  if (server.protocol === 'graphql') {
+    await until('every subscription to be live', async () => (await liveSubscriptions(server)) >= shape.subscribers, 60_000);
   }
   rig.setupSeconds = (performance.now() - started) / 1000;
   rig.rssPerSubscriberKB = ((await settledRss(rig)) - rssBefore) / shape.subscribers;
@@ -168,7 +168,9 @@ async function eachRig(rigs: Rig[], round: number, fn: (rig: Rig) => Promise<voi
 
 /** Measures the shape on its servers (raw ws, Socket.IO, Parley, …) and makes their rows (share of raw ws). */
 export async function deliveryRows(shape: Shape, profileDir?: string): Promise<BenchRow[]> {
-  const { kinds } = shape;
+  // BENCH_SERVERS (run.ts --servers raw,parley) keeps only those servers, to look at a few at a time.
+  const only = process.env.BENCH_SERVERS?.split(',');
+  const kinds = only ? shape.kinds.filter((k) => only.includes(k)) : shape.kinds;
   progress(`${shape.scenario}: starting the servers`);
   // Start-up and set-up run side by side (nothing is measured yet), which saves the minute PGlite can take on a busy machine.
   const started = await Promise.allSettled(kinds.map((kind) => startServer(kind, INSPECT_ARGS)));
@@ -188,14 +190,19 @@ export async function deliveryRows(shape: Shape, profileDir?: string): Promise<B
     for (let round = 0; round < shape.rounds; round++) {
       await eachRig(rigs, round, (rig) => pacedRound(shape, rig, median(rig.rates) / shape.perRoom / 2, shape.seconds));
     }
-    // Each server's latency is taken at half of its own saturation, so a faster server carries more; this
-    // also takes Parley's at Socket.IO's pace and Socket.IO's at Parley's, the same message rate for both.
+    // Each server's latency is taken at half of its own saturation, so a faster server carries more. Also at
+    // the same message rate: Parley at Socket.IO's half, every other server at Parley's half. The corked raw
+    // server at Parley's pace tells what that rate costs the load process itself: when it is slow there too,
+    // the latency is the clients', not the server's.
     const sio = rigs.find((r) => r.kind === 'sio' && !r.failed && r.rates.length);
-    if (parley && !parley.failed && parley.rates.length && sio) {
-      parley.otherPace = median(sio.rates) / shape.perRoom / 2;
-      sio.otherPace = median(parley.rates) / shape.perRoom / 2;
+    if (parley && !parley.failed && parley.rates.length) {
+      // Not the graphql-ws floors: a tenth of Parley's rate, they would only queue for the whole round.
+      const others = rigs.filter((r) => ['raw', 'rawCorked', 'sio'].includes(r.kind) && !r.failed && r.rates.length);
+      for (const rig of others) rig.otherPace = median(parley.rates) / shape.perRoom / 2;
+      if (sio) parley.otherPace = median(sio.rates) / shape.perRoom / 2;
+      const paced = sio ? [parley, ...others] : others;
       for (let round = 0; round < shape.rounds; round++) {
-        await eachRig([parley, sio], round, (rig) => pacedRound(shape, rig, rig.otherPace, shape.seconds, rig.latenciesAtOtherPace));
+        await eachRig(paced, round, (rig) => pacedRound(shape, rig, rig.otherPace, shape.seconds, rig.latenciesAtOtherPace));
       }
     }
     if (profileDir && parley && !parley.failed) {

@@ -3,12 +3,14 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { freePort, ROOT, spawnNode, until, type NodeChild } from './proc.js';
 
-export type Kind = 'raw' | 'rawCorked' | 'sio' | 'parley';
+export type Kind = 'raw' | 'rawCorked' | 'sio' | 'floor' | 'floorYoga' | 'parley';
 
 export const SUBJECTS: Record<Kind, string> = {
   raw: 'raw ws (prebuilt frame)',
   rawCorked: 'raw ws (prebuilt frame, corked per tick)',
   sio: 'Socket.IO 4.8',
+  floor: 'graphql-ws floor (graphql-js, no auth)',
+  floorYoga: 'graphql-ws floor (yoga envelop, no auth)',
   parley: 'Parley',
 };
 
@@ -47,7 +49,8 @@ export function parleyEnv(port: number): Record<string, string> {
   };
 }
 
-const REFERENCE_SCRIPTS = { raw: 'bench/servers/raw-ws.ts', rawCorked: 'bench/servers/raw-ws.ts', sio: 'bench/servers/socketio.ts' };
+const FLOOR = 'bench/servers/graphql-ws-floor.ts';
+const REFERENCE_SCRIPTS = { raw: 'bench/servers/raw-ws.ts', rawCorked: 'bench/servers/raw-ws.ts', sio: 'bench/servers/socketio.ts', floor: FLOOR, floorYoga: FLOOR };
 
 let built: Promise<string> | null = null;
 
@@ -71,7 +74,7 @@ function parleyScript(): Promise<string> {
 export async function startServer(kind: Kind, nodeArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   const script = kind === 'parley' ? await parleyScript() : REFERENCE_SCRIPTS[kind];
-  const env = { ...(kind === 'parley' ? parleyEnv(port) : { PORT: String(port), RAW_CORK: kind === 'rawCorked' ? '1' : '0' }), ...extraEnv };
+  const env = { ...(kind === 'parley' ? parleyEnv(port) : { PORT: String(port), RAW_CORK: kind === 'rawCorked' ? '1' : '0', FLOOR_YOGA: kind === 'floorYoga' ? '1' : '0' }), ...extraEnv };
   const child = spawnNode(script, env, nodeArgs);
   let exited = false;
   void child.exited.then(() => (exited = true));
@@ -89,13 +92,13 @@ export async function startServer(kind: Kind, nodeArgs: string[] = [], extraEnv:
     await child.stop(1000);
     throw e;
   }
-  const path = kind === 'parley' ? '/graphql' : '/';
-  const protocol = kind === 'parley' ? 'graphql' : kind === 'sio' ? 'socket.io' : 'plain';
+  const protocol = kind === 'parley' || kind === 'floor' || kind === 'floorYoga' ? 'graphql' : kind === 'sio' ? 'socket.io' : 'plain';
+  const path = protocol === 'graphql' ? '/graphql' : '/';
   return { ...child, kind, protocol, port, wsUrl: `ws://127.0.0.1:${port}${path}`, httpUrl: `http://127.0.0.1:${port}${path}` };
 }
 
-/** Parley's live subscription count (its /health reports it). */
-export async function parleySubscriptions(server: Server): Promise<number> {
+/** The live subscription count of Parley or a graphql-ws floor (their /health reports it). */
+export async function liveSubscriptions(server: Server): Promise<number> {
   try {
     const r = await fetch(`http://127.0.0.1:${server.port}/health`);
     return ((await r.json()) as { subscriptions: number }).subscriptions;

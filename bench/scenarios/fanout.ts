@@ -19,7 +19,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
   const s = sizes(opts.quick);
   const shape: Shape = {
     scenario: 'fanout',
-    kinds: ['raw', 'rawCorked', 'sio', 'parley'],
+    kinds: ['raw', 'rawCorked', 'sio', 'floor', 'floorYoga', 'parley'],
     subscribers: s.subscribers,
     roomsOf: () => ['room:bench'],
     perRoom: s.subscribers,

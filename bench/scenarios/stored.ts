@@ -23,7 +23,7 @@ import { freshDatabase, insertMessages, pgUnreachable, pgWhere, referenceTable }
 import { until } from '../lib/proc.js';
 import type { BenchRow } from '../lib/result.js';
 import { closedLoop, interleaved, round, summary, type Subject } from '../lib/rounds.js';
-import { parleySubscriptions, startServer, type Server } from '../lib/servers.js';
+import { liveSubscriptions, startServer, type Server } from '../lib/servers.js';
 import { formatTable, isMain } from '../lib/table.js';
 
 const IN_FLIGHT = 32;
@@ -81,7 +81,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
 
     const t = await oneRoom(lite, 'room:transient', false);
     const st = await oneRoom(lite, 'room:stored', true);
-    await until('every subscription on PGlite', async () => (await parleySubscriptions(lite)) >= 2 * SUBSCRIBERS, 60_000);
+    await until('every subscription on PGlite', async () => (await liveSubscriptions(lite)) >= 2 * SUBSCRIBERS, 60_000);
     add(sendsSubject('transient', lite.pid, [t.sender], oneRoomLoad('room:transient'), t.tally), { subject: 'Parley not stored (PGlite)', reference: false, unit: 'sends/s', note: oneRoomNote, pg: false });
     add(sendsSubject('stored-pglite', lite.pid, [st.sender], oneRoomLoad('room:stored'), st.tally), { subject: 'Parley stored (PGlite)', reference: false, unit: 'sends/s', note: oneRoomNote, pg: false });
 
@@ -95,7 +95,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
       add(inserts('insert-32', pool, 32, nextSeq), { subject: 'pg INSERT 32 rows', reference: true, unit: 'rows/s', note: `${refNote}; p50/p99 per statement`, pg: true });
 
       const p = await oneRoom(onPg, 'room:stored', true);
-      await until('every subscription on PostgreSQL', async () => (await parleySubscriptions(onPg)) >= SUBSCRIBERS, 60_000);
+      await until('every subscription on PostgreSQL', async () => (await liveSubscriptions(onPg)) >= SUBSCRIBERS, 60_000);
       add(sendsSubject('stored-pg', onPg.pid, [p.sender], oneRoomLoad('room:stored'), p.tally), { subject: 'Parley stored (PostgreSQL)', reference: false, unit: 'sends/s', note: oneRoomNote, pg: true });
 
       const rooms = Array.from({ length: manyRooms }, (_, i) => `room:many${i}`);
