@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { buildApp } from '../src/app.js';
 import { makeConfig } from '../src/config.js';
 import { createLogger } from '../src/lib/logger.js';
-import type { ChatMessage } from '../src/realtime/types.js';
+import type { ChatMessage } from '../src/domain/types.js';
 import { printTable } from './stats.js';
 
 const subscribers = Number(process.argv[2] ?? 500);

@@ -3,25 +3,26 @@ import type { AddressInfo } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import type { Config } from './config.js';
-import { closeDeps, createDeps, type Deps } from './deps.js';
+import { closeDeps, createDeps } from './compose.js';
+import type { Deps } from './deps.js';
 import { loadHooksModule } from './hooks/load.js';
 import { HookRegistry } from './hooks/registry.js';
 import type { ParleyHooks } from './hooks/types.js';
 import { createLogger, type Logger } from './lib/logger.js';
-import { withinBodyLimit } from './limits/body-limit.js';
-import { corsOptions, varyByOrigin } from './limits/cors.js';
-import { limitConnections, serverOptions } from './limits/http-timeouts.js';
-import { operationLogPlugin } from './schema/operation-log.js';
-import { clientAddress } from './limits/client-address.js';
-import { requestLimitPlugins } from './limits/request-limits.js';
-import { sseConnectionsPlugin } from './limits/sse-connections.js';
-import { bearerToken } from './modules/users/tokens.js';
+import { withinBodyLimit } from './transport/body-limit.js';
+import { corsOptions, varyByOrigin } from './plugins/cors.js';
+import { limitConnections, serverOptions } from './transport/http-timeouts.js';
+import { operationLogPlugin } from './plugins/operation-log.js';
+import { clientAddress } from './transport/client-address.js';
+import { requestLimitPlugins } from './plugins/request-limits.js';
+import { sseConnectionsPlugin } from './plugins/sse-connections.js';
+import { bearerToken } from './auth/tokens.js';
 import { authenticate, revokeSessions } from './modules/users/users.service.js';
 import type { Context, ServerContext } from './schema/context.js';
-import { createMaskError, errorCodesPlugin } from './schema/errors.js';
-import { inputGuardPlugin } from './schema/input-guard.js';
+import { createMaskError, errorCodesPlugin } from './plugins/errors.js';
+import { inputGuardPlugin } from './plugins/input-guard.js';
 import { schema } from './schema/index.js';
-import { sharedExecutionPlugin, type SharedExecutionStats } from './schema/shared-execution.js';
+import { sharedExecutionPlugin, type SharedExecutionStats } from './plugins/shared-execution.js';
 import { attachWebSocket } from './transport/ws.js';
 import { graphiqlPage } from './transport/graphiql-page.js';
 import { Counters } from './metrics/counters.js';
@@ -54,7 +55,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   if (config.HOOKS_MODULE) hookSets.push(await loadHooksModule(config.HOOKS_MODULE, log));
   const counters = new Counters();
   const hooks = new HookRegistry(hookSets, log, (operation, stage) => counters.bump(counters.hookFailures, `${operation} ${stage}`));
-  const deps = await createDeps(config, log, hooks, counters);
+  const deps = await createDeps(config, log, counters);
   const metrics = config.METRICS
     ? createMetrics({
         counters,
@@ -88,6 +89,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
     context: async ({ request, req, wsViewer, wsOutbox, wsDirect }) => ({
       deps,
+      hooks,
       outbox: wsOutbox ?? null,
       direct: wsDirect ?? null,
       clientAddress: clientAddress(req, config.TRUST_PROXY),
@@ -176,6 +178,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         }
         server.closeAllConnections();
         await yoga.dispose();
+        await hooks.idle();
         await closeDeps(deps);
         log.info('parley stopped');
       })();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/lib/logger.js';
 import { createMemoryPubSub } from '../src/pubsub/memory.js';
 import { OrderedPubSub, type MessageStore } from '../src/realtime/ordered.js';
-import type { ChannelEvent, ChatMessage } from '../src/realtime/types.js';
+import type { ChannelEvent, ChatMessage } from '../src/domain/types.js';
 import { until } from './helpers/server.js';
 
 const log = createLogger('silent');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
-import { createTokens } from '../src/modules/users/tokens.js';
+import { createTokens } from '../src/auth/tokens.js';
 import { freshDatabase } from './helpers/backends.js';
 import { startNode, type NodeProcess } from './helpers/nodes.js';
 

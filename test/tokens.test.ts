@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTokens } from '../src/modules/users/tokens.js';
+import { createTokens } from '../src/auth/tokens.js';
 
 const ada = { userId: 'u-ada', sessionId: 's-1', username: 'ada' };
 

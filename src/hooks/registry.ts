@@ -1,6 +1,6 @@
 import { AppError, type ErrorCode } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { Viewer } from '../modules/users/tokens.js';
+import type { Viewer } from '../domain/viewer.js';
 import type { AfterHook, BeforeHook, HookInputs, HookOperation, HookResults, ParleyHooks, RejectCode } from './types.js';
 
 export const HOOK_OPERATIONS: readonly HookOperation[] = [

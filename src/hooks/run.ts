@@ -1,5 +1,4 @@
-import type { Deps } from '../deps.js';
-import type { Caller } from './registry.js';
+import type { Caller, HookRegistry } from './registry.js';
 import type { HookInputs, HookOperation, HookResults } from './types.js';
 
 /**
@@ -7,16 +6,16 @@ import type { HookInputs, HookOperation, HookResults } from './types.js';
  * input before `run` stores or publishes anything; after hooks see the result
  * without being able to fail it.
  */
-export async function withHooks<Op extends HookOperation>(
-  deps: Deps,
+export async function withHooks<Op extends HookOperation, R extends HookResults[Op]>(
+  hooks: HookRegistry,
   op: Op,
   caller: Caller,
   input: HookInputs[Op],
-  run: (input: HookInputs[Op]) => Promise<HookResults[Op]>,
-): Promise<HookResults[Op]> {
-  if (!deps.hooks.has(op)) return run(input);
-  const final = await deps.hooks.runBefore(op, caller, input);
+  run: (input: HookInputs[Op]) => Promise<R>,
+): Promise<R> {
+  if (!hooks.has(op)) return run(input);
+  const final = await hooks.runBefore(op, caller, input);
   const result = await run(final);
-  deps.hooks.runAfter(op, caller, final, result);
+  hooks.runAfter(op, caller, final, result);
   return result;
 }

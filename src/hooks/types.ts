@@ -5,12 +5,37 @@
  */
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../lib/errors.js';
-import type { JoinedChannel, JoinInput } from '../modules/channels/channels.service.js';
-import type { HistoryPage } from '../modules/messages/history.service.js';
-import type { MessageAck } from '../modules/messages/message-shape.js';
-import type { Viewer } from '../modules/users/tokens.js';
+import type { ChannelRef, ChannelType } from '../domain/channel-ref.js';
+import type { ChatMessage, Presence } from '../domain/types.js';
+import type { Viewer } from '../domain/viewer.js';
 
 export type { Viewer };
+
+// The shapes below are the hook API's own, in domain types only: the services
+// return values of these shapes (the compiler checks it where the GraphQL
+// edge runs the hooks), and may carry more.
+
+export interface JoinInput {
+  /** A room name, a user id (DIRECT) or a group id. */
+  target: string;
+  type: ChannelType;
+  persistence: boolean;
+  hidden: boolean;
+}
+
+export interface JoinedChannel extends ChannelRef {
+  /** Other visible presences at join time. */
+  presences: Presence[];
+  self: Presence;
+}
+
+/** What a sender gets back: the message less its content and sender. */
+export type MessageAck = Omit<ChatMessage, 'content' | 'senderId' | 'seq' | 'id'> & { messageId: string };
+
+export interface HistoryPage {
+  edges: { cursor: string; node: ChatMessage }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
 
 /** What each operation receives from the client, after GraphQL has checked its types. */
 export interface HookInputs {

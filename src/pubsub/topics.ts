@@ -1,4 +1,4 @@
-import type { ChannelEvent, SessionEvent, UserEvent } from '../realtime/types.js';
+import type { ChannelEvent, SessionEvent, UserEvent } from '../domain/types.js';
 
 /**
  * Every topic and the payload it carries. A topic name is `${kind}:${id}`;

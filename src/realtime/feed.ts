@@ -5,7 +5,7 @@ import type { Logger } from '../lib/logger.js';
 import type { PubSub, Unsubscribe } from '../pubsub/index.js';
 import type { Liveness } from './liveness.js';
 import type { PresenceService } from './presence.js';
-import type { ChannelEvent, Presence } from './types.js';
+import type { ChannelEvent, Presence } from '../domain/types.js';
 
 /** Every open feed of this process, so shutdown can end them (SSE responses then finish). */
 export class FeedRegistry {

@@ -1,7 +1,7 @@
 import type { Logger } from '../lib/logger.js';
 import type { PubSub, Unsubscribe } from '../pubsub/index.js';
 import type { TopicKind, TopicMap } from '../pubsub/topics.js';
-import { MessageCode, type ChannelEvent, type ChatMessage } from './types.js';
+import { MessageCode, type ChannelEvent, type ChatMessage } from '../domain/types.js';
 
 /** What the sequencer reads from history: committed messages are the truth it repairs from. */
 export interface MessageStore {

@@ -1,6 +1,6 @@
 import type { PubSub } from '../pubsub/index.js';
 import type { Tracker } from './tracker.js';
-import type { Presence, PresenceChange } from './types.js';
+import type { Presence, PresenceChange } from '../domain/types.js';
 
 /** Tracks presences and announces each change once, on the channel's topic and the session's. */
 export class PresenceService {

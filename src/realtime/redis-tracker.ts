@@ -3,7 +3,7 @@ import type { Logger } from '../lib/logger.js';
 import { isRedisUnavailable } from '../lib/unavailable.js';
 import type { RedisClients } from '../pubsub/redis-clients.js';
 import type { Tracker } from './tracker.js';
-import type { Presence } from './types.js';
+import type { Presence } from '../domain/types.js';
 
 // Each script reads and changes one channel's presences atomically, so of two
 // processes removing the same presence only one gets it back, and only that

@@ -1,4 +1,4 @@
-import type { Presence } from './types.js';
+import type { Presence } from '../domain/types.js';
 
 /** Where presences live: in process memory for one server, in Redis for several. */
 export interface Tracker {

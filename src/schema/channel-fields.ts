@@ -1,4 +1,4 @@
-import type { ChannelFields } from '../realtime/types.js';
+import type { ChannelFields } from '../domain/types.js';
 import type { Types } from './builder.js';
 
 /** roomName, groupId, userIdOne, userIdTwo: the channel fields every channel-scoped type repeats. */

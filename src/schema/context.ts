@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Deps } from '../deps.js';
+import type { HookRegistry } from '../hooks/registry.js';
 import type { SharedBudget } from '../lib/queue.js';
 import { unauthenticated } from '../lib/errors.js';
-import type { Viewer } from '../modules/users/tokens.js';
+import type { Viewer } from '../domain/viewer.js';
 
 /**
  * Over WebSocket: one operation's way to its socket, for results serialized
@@ -28,6 +29,8 @@ export interface ServerContext {
 
 export interface Context {
   deps: Deps;
+  /** Operator hooks, run here at the GraphQL edge around the services (src/hooks). */
+  hooks: HookRegistry;
   /** Null when the request carried no valid token. */
   viewer: Viewer | null;
   /** The connection's outgoing budget (WebSocket); null over HTTP/SSE, where each subscription has its own limit. */

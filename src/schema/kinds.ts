@@ -1,4 +1,4 @@
-import { MessageCode } from '../realtime/types.js';
+import { MessageCode } from '../domain/types.js';
 import { NotificationCode } from '../modules/notifications/notifications.service.js';
 import { builder } from './builder.js';
 

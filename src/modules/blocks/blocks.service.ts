@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.js';
 import { badInput } from '../../lib/errors.js';
-import { directRef } from '../channels/channel-ref.js';
-import type { Viewer } from '../users/tokens.js';
+import { directRef } from '../../domain/channel-ref.js';
+import type { Viewer } from '../../domain/viewer.js';
 import { existingUserIds } from '../users/user-ids.js';
 
 /**

@@ -2,8 +2,8 @@ import type { Deps } from '../../deps.js';
 import { forbidden, notFound, type AppError } from '../../lib/errors.js';
 import { hasBlocked } from '../blocks/blocks.service.js';
 import { groupNotFound, isMember } from '../groups/roles.js';
-import type { Viewer } from '../users/tokens.js';
-import { parseChannelId, type ChannelRef } from './channel-ref.js';
+import type { Viewer } from '../../domain/viewer.js';
+import { parseChannelId, type ChannelRef } from '../../domain/channel-ref.js';
 
 /** The channel named by an id, or NOT_FOUND; never says more about channels the viewer may not see. */
 export function channelFromId(channelId: string): ChannelRef {

@@ -1,9 +1,9 @@
 import { withHooks } from '../../hooks/run.js';
 import { builder } from '../../schema/builder.js';
 import { viewerOf } from '../../schema/context.js';
-import type { Presence, PresenceChange } from '../../realtime/types.js';
+import type { Presence, PresenceChange } from '../../domain/types.js';
 import { presenceFeed } from '../messages/subscriptions.service.js';
-import type { ChannelFields as ChannelFieldsShape } from '../../realtime/types.js';
+import type { ChannelFields as ChannelFieldsShape } from '../../domain/types.js';
 import { channelFields as channelFieldsOf } from '../messages/message-shape.js';
 import { channelFields } from '../../schema/channel-fields.js';
 import { channelPresences, joinChat, leaveChat, myChannels, type JoinedChannel } from './channels.service.js';
@@ -75,7 +75,7 @@ builder.mutationFields((t) => ({
       const viewer = viewerOf(ctx);
       await ctx.deps.rateLimits.consume('join', viewer.userId);
       const input = { target: a.target, type: a.type, persistence: a.persistence ?? true, hidden: a.hidden ?? false };
-      return withHooks(ctx.deps, 'joinChat', { viewer, clientAddress: ctx.clientAddress }, input, (i) => joinChat(ctx.deps, viewer, i));
+      return withHooks(ctx.hooks, 'joinChat', { viewer, clientAddress: ctx.clientAddress }, input, (i) => joinChat(ctx.deps, viewer, i));
     },
   }),
   leaveChat: t.boolean({
@@ -84,7 +84,7 @@ builder.mutationFields((t) => ({
     resolve: (_, a, ctx) => {
       const viewer = viewerOf(ctx);
       const caller = { viewer, clientAddress: ctx.clientAddress };
-      return withHooks(ctx.deps, 'leaveChat', caller, { channelId: a.channelId }, (i) => leaveChat(ctx.deps, viewer, i.channelId));
+      return withHooks(ctx.hooks, 'leaveChat', caller, { channelId: a.channelId }, (i) => leaveChat(ctx.deps, viewer, i.channelId));
     },
   }),
 }));

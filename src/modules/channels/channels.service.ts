@@ -1,11 +1,11 @@
 import type { Deps } from '../../deps.js';
 import { badInput } from '../../lib/errors.js';
-import type { Presence } from '../../realtime/types.js';
-import type { Viewer } from '../users/tokens.js';
+import type { Presence } from '../../domain/types.js';
+import type { Viewer } from '../../domain/viewer.js';
 import { assertMayAccess, channelFromId } from './access.js';
 import { groupNotFound } from '../groups/roles.js';
 import { unknownUser } from '../users/user-ids.js';
-import { directRef, groupRef, parseChannelId, roomRef, validRoomName, ROOM_NAME_MAX, type ChannelRef, type ChannelType } from './channel-ref.js';
+import { directRef, groupRef, parseChannelId, roomRef, validRoomName, ROOM_NAME_MAX, type ChannelRef, type ChannelType } from '../../domain/channel-ref.js';
 import { afterDirectJoin } from './direct-invites.js';
 
 export interface JoinInput {

@@ -1,8 +1,8 @@
 import type { Deps } from '../../deps.js';
 import { hasBlocked } from '../blocks/blocks.service.js';
 import { createNotifications, NotificationCode, publishNotifications } from '../notifications/notifications.service.js';
-import type { Viewer } from '../users/tokens.js';
-import type { ChannelRef } from './channel-ref.js';
+import type { Viewer } from '../../domain/viewer.js';
+import type { ChannelRef } from '../../domain/channel-ref.js';
 
 /**
  * After the viewer joined a direct chat: their own open invitation (if any)

@@ -2,11 +2,11 @@ import type { Prisma } from '../../db/index.js';
 import type { Deps } from '../../deps.js';
 import type { Group } from '../../generated/prisma/client.js';
 import { AppError } from '../../lib/errors.js';
-import type { ChatMessage, NotificationView } from '../../realtime/types.js';
-import { groupRef } from '../channels/channel-ref.js';
+import type { ChatMessage, NotificationView } from '../../domain/types.js';
+import { groupRef } from '../../domain/channel-ref.js';
 import { appendMessage } from '../messages/messages.service.js';
 import { createNotifications, publishNotifications, type NewNotification } from '../notifications/notifications.service.js';
-import type { Viewer } from '../users/tokens.js';
+import type { Viewer } from '../../domain/viewer.js';
 import { groupNotFound, MEMBER_ROLES } from './roles.js';
 
 export { groupNotFound };

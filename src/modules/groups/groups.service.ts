@@ -2,10 +2,10 @@ import { uuidv7 } from 'uuidv7';
 import type { Deps } from '../../deps.js';
 import { AppError, badInput, forbidden } from '../../lib/errors.js';
 import { isUniqueViolation } from '../../lib/prisma-errors.js';
-import { MessageCode } from '../../realtime/types.js';
-import { groupRef, hasControlCharacters } from '../channels/channel-ref.js';
+import { MessageCode } from '../../domain/types.js';
+import { groupRef, hasControlCharacters } from '../../domain/channel-ref.js';
 import { NotificationCode } from '../notifications/notifications.service.js';
-import type { Viewer } from '../users/tokens.js';
+import type { Viewer } from '../../domain/viewer.js';
 import { changeGroup, emptyPlan, loadGroupView, type GroupView } from './group-tx.js';
 import { isMember } from './roles.js';
 

@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.js';
 import { forbidden } from '../../lib/errors.js';
 import { checkFirst, decodeKey, toPage, type Page } from '../../lib/page.js';
-import type { Viewer } from '../users/tokens.js';
+import type { Viewer } from '../../domain/viewer.js';
 import { groupNotFound, toView, withMemberCount, type GroupView } from './group-tx.js';
 import { isAdmin, isMember, MEMBER_ROLES, type GroupRole } from './roles.js';
 

@@ -20,7 +20,7 @@ builder.mutationFields((t) => ({
       // As for sendMessage: hooks see valid content, and the service checks the sanitized content again.
       const content = validateContent(a.content, ctx.deps.config.MAX_MESSAGE_BYTES);
       const input = { channelId: a.channelId, messageId: a.messageId, content };
-      return withHooks(ctx.deps, 'updateMessage', { viewer, clientAddress: ctx.clientAddress }, input, (i) => updateMessage(ctx.deps, viewer, i));
+      return withHooks(ctx.hooks, 'updateMessage', { viewer, clientAddress: ctx.clientAddress }, input, (i) => updateMessage(ctx.deps, viewer, i));
     },
   }),
   removeMessage: t.field({
@@ -33,7 +33,7 @@ builder.mutationFields((t) => ({
     resolve: (_, a, ctx) => {
       const viewer = viewerOf(ctx);
       const input = { channelId: a.channelId, messageId: a.messageId };
-      return withHooks(ctx.deps, 'removeMessage', { viewer, clientAddress: ctx.clientAddress }, input, (i) => removeMessage(ctx.deps, viewer, i));
+      return withHooks(ctx.hooks, 'removeMessage', { viewer, clientAddress: ctx.clientAddress }, input, (i) => removeMessage(ctx.deps, viewer, i));
     },
   }),
 }));

@@ -1,10 +1,10 @@
 import type { Deps } from '../../deps.js';
 import type { Message } from '../../generated/prisma/client.js';
 import { forbidden, notFound } from '../../lib/errors.js';
-import { MessageCode, type ChatMessage } from '../../realtime/types.js';
+import { MessageCode, type ChatMessage } from '../../domain/types.js';
 import { channelFromId } from '../channels/access.js';
 import { isAdmin } from '../groups/roles.js';
-import type { Viewer } from '../users/tokens.js';
+import type { Viewer } from '../../domain/viewer.js';
 import { validateContent } from './content.js';
 import { fromRow, toAck, type MessageAck } from './message-shape.js';
 import { requireSender, stillJoined } from './messages.service.js';

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/index.js';
-import type { ChatMessage } from '../../realtime/types.js';
+import type { ChatMessage } from '../../domain/types.js';
 import { channelFields } from './message-shape.js';
 
 interface MessageRow {

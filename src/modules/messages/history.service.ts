@@ -1,8 +1,8 @@
 import { checkFirst, MAX_FIRST } from '../../lib/page.js';
 import type { Deps } from '../../deps.js';
-import type { ChatMessage } from '../../realtime/types.js';
+import type { ChatMessage } from '../../domain/types.js';
 import { assertMayAccess, channelFromId } from '../channels/access.js';
-import type { Viewer } from '../users/tokens.js';
+import type { Viewer } from '../../domain/viewer.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { readHead, readMessages } from './history-sql.js';
 

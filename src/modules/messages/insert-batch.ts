@@ -1,6 +1,6 @@
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../db/index.js';
-import type { ChatMessage } from '../../realtime/types.js';
+import type { ChatMessage } from '../../domain/types.js';
 import { channelFields } from './message-shape.js';
 
 export interface NewMessage {

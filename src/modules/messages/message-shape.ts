@@ -1,6 +1,6 @@
 import type { Message } from '../../generated/prisma/client.js';
-import type { ChatMessage } from '../../realtime/types.js';
-import { parseChannelId } from '../channels/channel-ref.js';
+import type { ChatMessage } from '../../domain/types.js';
+import { parseChannelId } from '../../domain/channel-ref.js';
 
 /** The channel fields every message and ack repeats, read off the deterministic channel id. */
 export function channelFields(channelId: string) {

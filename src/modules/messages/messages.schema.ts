@@ -2,7 +2,7 @@ import { withHooks } from '../../hooks/run.js';
 import { builder } from '../../schema/builder.js';
 import { channelFields } from '../../schema/channel-fields.js';
 import { viewerOf } from '../../schema/context.js';
-import { MessageCode, type ChatMessage } from '../../realtime/types.js';
+import { MessageCode, type ChatMessage } from '../../domain/types.js';
 import { encodeCursor } from './cursor.js';
 import { MAX_FIRST } from '../../lib/page.js';
 import { channelMessages } from './history.service.js';
@@ -83,7 +83,7 @@ builder.queryField('channelMessages', (t) =>
     resolve: (_, a, ctx) => {
       const viewer = viewerOf(ctx);
       const input = { channelId: a.channelId, first: a.first ?? 20, after: a.after ?? null, forward: a.forward ?? false };
-      return withHooks(ctx.deps, 'channelMessages', { viewer, clientAddress: ctx.clientAddress }, input, (i) => channelMessages(ctx.deps, viewer, i));
+      return withHooks(ctx.hooks, 'channelMessages', { viewer, clientAddress: ctx.clientAddress }, input, (i) => channelMessages(ctx.deps, viewer, i));
     },
   }),
 );
@@ -108,7 +108,7 @@ builder.mutationField('sendMessage', (t) =>
       const content = validateContent(a.content, ctx.deps.config.MAX_MESSAGE_BYTES);
       const caller = { viewer, clientAddress: ctx.clientAddress };
       const clientMessageId = a.clientMessageId ?? null;
-      return withHooks(ctx.deps, 'sendMessage', caller, { channelId: a.channelId, content }, (i) => sendMessage(ctx.deps, viewer, { ...i, clientMessageId }));
+      return withHooks(ctx.hooks, 'sendMessage', caller, { channelId: a.channelId, content }, (i) => sendMessage(ctx.deps, viewer, { ...i, clientMessageId }));
     },
   }),
 );

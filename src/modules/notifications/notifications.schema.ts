@@ -1,4 +1,4 @@
-import type { NotificationView } from '../../realtime/types.js';
+import type { NotificationView } from '../../domain/types.js';
 import { builder } from '../../schema/builder.js';
 import { viewerOf } from '../../schema/context.js';
 import { NotificationKind, notificationKind } from '../../schema/kinds.js';

@@ -5,8 +5,8 @@ import type { Notification } from '../../generated/prisma/client.js';
 import { AppError, badInput } from '../../lib/errors.js';
 import { checkFirst, decodeKey, toPage, type Page } from '../../lib/page.js';
 import { BoundedQueue, type SharedBudget } from '../../lib/queue.js';
-import type { NotificationView } from '../../realtime/types.js';
-import type { Viewer } from '../users/tokens.js';
+import type { NotificationView } from '../../domain/types.js';
+import type { Viewer } from '../../domain/viewer.js';
 
 /** Notification codes, as Nakama numbers them. */
 export const NotificationCode = {

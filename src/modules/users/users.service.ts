@@ -3,8 +3,8 @@ import { uuidv7 } from 'uuidv7';
 import type { Deps } from '../../deps.js';
 import { AppError, badInput, forbidden } from '../../lib/errors.js';
 import { isUniqueViolation } from '../../lib/prisma-errors.js';
-import { hasControlCharacters } from '../channels/channel-ref.js';
-import type { Viewer } from './tokens.js';
+import { hasControlCharacters } from '../../domain/channel-ref.js';
+import type { Viewer } from '../../domain/viewer.js';
 
 export interface AuthResult {
   token: string;

@@ -15,7 +15,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Context, DirectSink } from './context.js';
+import type { Context, DirectSink } from '../schema/context.js';
 
 /**
  * Types whose field resolvers read only their parent object (never the

@@ -1,4 +1,4 @@
-import type { ChannelRef } from '../modules/channels/channel-ref.js';
+import type { ChannelRef } from './channel-ref.js';
 
 /** One session's presence in one channel. `hidden` ones are never shown to others. */
 export interface Presence {

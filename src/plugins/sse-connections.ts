@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { AppError } from '../lib/errors.js';
 import type { Context, ServerContext } from '../schema/context.js';
-import { once } from './connection-limit.js';
+import { once } from '../limits/connection-limit.js';
 
 /**
  * A subscription over HTTP (Server-Sent Events) holds a response of its own,

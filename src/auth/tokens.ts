@@ -1,13 +1,5 @@
 import { jwtVerify, SignJWT } from 'jose';
-
-/** Who is calling: the user and the session (one login on one device). */
-export interface Viewer {
-  userId: string;
-  sessionId: string;
-  username: string;
-  /** When the token expires (ms since the epoch); realtime connections close then. */
-  expiresAt?: number;
-}
+import type { Viewer } from '../domain/viewer.js';
 
 export interface Tokens {
   sign(viewer: Viewer): Promise<string>;

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
-import type { Config } from '../../config.js';
-import { AppError, unauthenticated } from '../../lib/errors.js';
+import type { Config } from '../config.js';
+import { AppError, unauthenticated } from '../lib/errors.js';
 
 /** Who the host app says the user is. */
 export interface HostClaims {

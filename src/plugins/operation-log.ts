@@ -2,7 +2,7 @@ import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../metrics/prometheus.js';
-import type { Context } from './context.js';
+import type { Context } from '../schema/context.js';
 import { errorCode } from './errors.js';
 
 interface Args {

@@ -1,7 +1,7 @@
-import type { Database } from '../../db/index.js';
-import type { Logger } from '../../lib/logger.js';
-import type { PubSub, Unsubscribe } from '../../pubsub/index.js';
-import { RecentMap } from '../../lib/recent-map.js';
+import type { Database } from '../db/index.js';
+import type { Logger } from '../lib/logger.js';
+import type { PubSub, Unsubscribe } from '../pubsub/index.js';
+import { RecentMap } from '../lib/recent-map.js';
 
 /** How long a process trusts what it last read about a session when no ending reached it (Redis down). */
 const CACHE_MS = 60_000;
