@@ -3,16 +3,17 @@ import WebSocket from 'ws';
 import { SLOW_CONSUMER_CLOSE_CODE } from '../src/realtime/outbox.js';
 import { backends } from './helpers/backends.js';
 import { feedsLive, joinRoom, Q, send, startServer, subscribe, uniqueName, until, type Session, type TestServer } from './helpers/server.js';
+import { S } from './helpers/social.js';
 
 /** A graphql-transport-ws client on a raw socket, so the test can stop reading from it. */
-async function rawSubscriber(server: TestServer, session: Session, channelId: string) {
+async function rawSubscriber(server: TestServer, session: Session, channelId: string, subscription = { query: Q.onMessage, variables: { c: channelId } as Record<string, unknown> }) {
   const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
   const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
   let received = 0;
   socket.on('message', (data) => {
     const msg = JSON.parse(String(data));
     if (msg.type === 'connection_ack') {
-      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: Q.onMessage, variables: { c: channelId } } }));
+      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: subscription }));
     } else if (msg.type === 'next') received++;
   });
   socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${session.token}` } })));
@@ -67,6 +68,28 @@ describe('slow consumers', () => {
     expect(await slowClient.closed).toBe(SLOW_CONSUMER_CLOSE_CODE);
     // It got what the socket buffers held, not the whole stream.
     expect(slowClient.received()).toBeLessThan(sent);
+  });
+
+  it('closes a client flooded by notifications it does not read, as it closes one flooded by messages', async () => {
+    const reader = await server.signIn();
+    const before = server.app.stats().slowConsumersClosed;
+    const client = await rawSubscriber(server, reader, '', { query: S.onNotification, variables: {} });
+    client.stopReading();
+    // ~60 KB notifications on the user's topic, as the notification service publishes them once stored.
+    const content = { filler: 'x'.repeat(60 * 1024) };
+    let published = 0;
+    while (server.app.stats().slowConsumersClosed === before) {
+      if (published >= 3000) throw new Error('the client flooded by notifications was never closed');
+      for (let i = 0; i < 10; i++, published++) {
+        const notification = { id: `flood-${published}`, userId: reader.userId, code: -1, subject: 'flood', content, senderId: null, createTime: new Date(), read: false };
+        await server.app.deps.pubsub.publish('user', reader.userId, { type: 'notification', notification });
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await until(() => server.app.deps.feeds.count(reader.sessionId) === 0, 5000, 'the notification feed to end');
+    client.resumeReading();
+    expect(await client.closed).toBe(SLOW_CONSUMER_CLOSE_CODE);
+    expect(client.received()).toBeLessThan(published);
   });
 
   it('gives a paused client its budget back once it reads again, so pauses shorter than the backlog never close it', async () => {

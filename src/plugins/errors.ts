@@ -15,6 +15,11 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
   });
 }
 
+/** The one conversion of our own errors to what clients see: message, details and code in extensions. */
+export function toGraphQLError(error: AppError, at?: GraphQLError | null): GraphQLError {
+  return new GraphQLError(error.message, { nodes: at?.nodes, path: at?.path, extensions: { ...error.details, code: error.code } });
+}
+
 /** The code a client sees for an error; createMaskError builds the error from it, the operation log and metrics report it. */
 export function errorCode(error: unknown): string {
   const gql = error instanceof GraphQLError ? error : null;
@@ -36,13 +41,7 @@ export function createMaskError(log: Logger) {
   return (error: unknown): Error => {
     const gql = error instanceof GraphQLError ? error : null;
     const original = gql?.originalError ?? error;
-    if (original instanceof AppError) {
-      return new GraphQLError(original.message, {
-        nodes: gql?.nodes,
-        path: gql?.path,
-        extensions: { ...original.details, code: original.code },
-      });
-    }
+    if (original instanceof AppError) return toGraphQLError(original, gql);
     if (gql?.extensions?.code) return gql;
     const down = unavailableDependency(original);
     if (down) {

@@ -1,8 +1,8 @@
-import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { AppError } from '../lib/errors.js';
 import type { Context, ServerContext } from '../schema/context.js';
 import { once } from '../limits/connection-limit.js';
+import { toGraphQLError } from './errors.js';
 
 /**
  * A subscription over HTTP (Server-Sent Events) holds a response of its own,
@@ -25,7 +25,7 @@ export function sseConnectionsPlugin(): Plugin<Context & ServerContext> {
         context.deps.counters.bump(context.deps.counters.rateLimited, 'connections');
         // SSE has no close code: the refusal is the stream's one result.
         const hint = ' Each subscription over Server-Sent Events counts as one; one WebSocket carries many.';
-        setResultAndStopExecution({ errors: [new GraphQLError(e.message + hint, { extensions: { ...e.details, code: e.code } })] });
+        setResultAndStopExecution({ errors: [toGraphQLError(new AppError(e.code, e.message + hint, e.details))] });
         return;
       }
       const { counters, log } = context.deps;

@@ -56,6 +56,30 @@ export interface FeedViewer {
   expiresAt?: number;
 }
 
+/**
+ * The queue every feed (channel messages, presences, notifications) delivers
+ * through: bounded, so a client more than queueLimit events behind is ended
+ * with RATE_LIMITED; counted against the connection's outgoing budget
+ * (WebSocket), so a client that stops reading is closed whichever feed floods
+ * it; open as a realtime connection of the session for presence; ended when
+ * the viewer's token expires.
+ */
+export function feedQueue<T>(deps: Pick<FeedDeps, 'liveness' | 'queueLimit'>, viewer: FeedViewer, budget: SharedBudget | null): BoundedQueue<T> {
+  const queue = new BoundedQueue<T>(
+    deps.queueLimit,
+    () => new AppError('RATE_LIMITED', `Subscription ended: the client fell more than ${deps.queueLimit} events behind.`),
+    budget,
+  );
+  queue.onEnd(deps.liveness.open(viewer.sessionId));
+  if (viewer.expiresAt !== undefined) {
+    // setTimeout waits at most 2^31-1 ms (24.8 days); a feed open that long ends and the client opens it again.
+    const expiry = setTimeout(() => queue.end(), Math.min(Math.max(0, viewer.expiresAt - Date.now()), 2 ** 31 - 1));
+    expiry.unref();
+    queue.onEnd(() => clearTimeout(expiry));
+  }
+  return queue;
+}
+
 /** Picks what a subscriber receives from a channel event; null skips it. */
 export type Select<T> = (event: ChannelEvent, channelId: string) => T | null;
 
@@ -63,7 +87,6 @@ export type Select<T> = (event: ChannelEvent, channelId: string) => T | null;
  * A session's live view of one channel, or of every channel it has joined
  * (including ones joined later). Events pass only while the session is joined:
  * its own leave, however caused, is the last one delivered.
- * An open feed counts as a realtime connection for presence.
  */
 export async function openFeed<T>(
   deps: FeedDeps,
@@ -76,21 +99,10 @@ export async function openFeed<T>(
   const { sessionId } = viewer;
   /** This session's own presence per channel, as last seen, to announce its end if that event was missed. */
   const own = new Map<string, Presence>();
-  const queue = new BoundedQueue<T>(
-    deps.queueLimit,
-    () => new AppError('RATE_LIMITED', `Subscription ended: the client fell more than ${deps.queueLimit} events behind.`),
-    budget,
-  );
+  const queue = feedQueue<T>(deps, viewer, budget);
   const joined = new Set<string>();
   const listeners = new Map<string, Promise<Unsubscribe>>();
   const cleanups: Promise<Unsubscribe>[] = [];
-  queue.onEnd(deps.liveness.open(sessionId));
-  if (viewer.expiresAt !== undefined) {
-    // setTimeout waits at most 2^31-1 ms (24.8 days); a feed open that long ends and the client opens it again.
-    const expiry = setTimeout(() => queue.end(), Math.min(Math.max(0, viewer.expiresAt - Date.now()), 2 ** 31 - 1));
-    expiry.unref();
-    queue.onEnd(() => clearTimeout(expiry));
-  }
   queue.onEnd(() => {
     for (const u of [...listeners.values(), ...cleanups]) void u.then((f) => f()).catch(() => {});
     listeners.clear();

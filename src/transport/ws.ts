@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
+import { toGraphQLError } from '../plugins/errors.js';
 import { bearerToken } from '../auth/tokens.js';
 import type { Viewer } from '../domain/viewer.js';
 import { authenticate } from '../modules/users/users.service.js';
@@ -125,12 +126,8 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         if (getOperationAST(document, params.operationName)?.operation === 'subscription') {
           const running = ctx.extra.subscriptions!;
           if (MAX_SUBSCRIPTIONS_PER_CONNECTION > 0 && running.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-            return [
-              new GraphQLError(
-                `Too many subscriptions on this connection: the limit is ${MAX_SUBSCRIPTIONS_PER_CONNECTION}. Complete one, or follow every joined channel with one subscription without channelId.`,
-                { extensions: { code: 'RATE_LIMITED', limit: MAX_SUBSCRIPTIONS_PER_CONNECTION } },
-              ),
-            ];
+            const message = `Too many subscriptions on this connection: the limit is ${MAX_SUBSCRIPTIONS_PER_CONNECTION}. Complete one, or follow every joined channel with one subscription without channelId.`;
+            return [toGraphQLError(new AppError('RATE_LIMITED', message, { limit: MAX_SUBSCRIPTIONS_PER_CONNECTION }))];
           }
           running.add(id);
         }

@@ -2,9 +2,10 @@ import { uuidv7 } from 'uuidv7';
 import type { Prisma } from '../../db/index.js';
 import type { Deps } from '../../deps.js';
 import type { Notification } from '../../generated/prisma/client.js';
-import { AppError, badInput } from '../../lib/errors.js';
+import { badInput } from '../../lib/errors.js';
 import { checkFirst, decodeKey, toPage, type Page } from '../../lib/page.js';
-import { BoundedQueue, type SharedBudget } from '../../lib/queue.js';
+import type { BoundedQueue, SharedBudget } from '../../lib/queue.js';
+import { feedQueue } from '../../realtime/feed.js';
 import type { NotificationView } from '../../domain/types.js';
 import type { Viewer } from '../../domain/viewer.js';
 
@@ -78,18 +79,17 @@ export async function notificationFeed(
   /** The connection's outgoing budget (WebSocket): a client that stops reading is closed whichever feed floods it. */
   budget: SharedBudget | null = null,
 ): Promise<BoundedQueue<NotificationView>> {
-  const limit = deps.config.SUBSCRIPTION_QUEUE_LIMIT;
-  const queue = new BoundedQueue<NotificationView>(
-    limit,
-    () => new AppError('RATE_LIMITED', `Subscription ended: the client fell more than ${limit} events behind.`),
-    budget,
-  );
-  // Like a channel feed, an open notification feed counts as a realtime connection for presence.
-  queue.onEnd(deps.liveness.open(viewer.sessionId));
-  const unsubscribe = await deps.pubsub.subscribe('user', viewer.userId, (e) => {
-    if (e.type === 'notification') queue.push(e.notification);
-  });
+  const queue = feedQueue<NotificationView>({ liveness: deps.liveness, queueLimit: deps.config.SUBSCRIPTION_QUEUE_LIMIT }, viewer, budget);
+  const unsubscribe = await deps.pubsub
+    .subscribe('user', viewer.userId, (e) => {
+      if (e.type === 'notification') queue.push(e.notification);
+    })
+    .catch((e: unknown) => {
+      queue.end();
+      throw e;
+    });
   queue.onEnd(() => void unsubscribe().catch(() => {}));
+  // Registered once listening, as channel feeds are.
   deps.feeds.add(viewer.sessionId, queue);
   return queue;
 }
