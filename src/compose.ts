@@ -2,6 +2,7 @@
 // the configuration, in memory or on Redis and PostgreSQL.
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
+import { channelFromId } from './domain/channel-ref.js';
 import { openDatabase, type Database, type PrismaClient } from './db/index.js';
 import { Counters } from './metrics/counters.js';
 import { KeyedMutex } from './lib/keyed-mutex.js';
@@ -38,7 +39,8 @@ export async function createDeps(config: Config, log: Logger, counters = new Cou
     head: (channelId) => headSeq({ db }, channelId),
     async between(channelId, after, before) {
       const out: ChatMessage[] = [];
-      for await (const m of storedAfter({ db }, channelId, after, before)) out.push(m);
+      // Channel ids on the pub/sub topics are ones this server built.
+      for await (const m of storedAfter({ db }, channelFromId(channelId), after, before)) out.push(m);
       return out;
     },
   };

@@ -1,3 +1,5 @@
+import { notFound } from '../lib/errors.js';
+
 export type ChannelType = 'ROOM' | 'DIRECT' | 'GROUP';
 
 /** What a channel id says about its channel; ids are deterministic, so this needs no lookup. */
@@ -39,6 +41,18 @@ export function parseChannelId(id: string): ChannelRef | null {
     return directRef(one, two);
   }
   return null;
+}
+
+/** The channel named by an id, or NOT_FOUND; never says more about channels the viewer may not see. Parsed once, where a request enters. */
+export function channelFromId(channelId: string): ChannelRef {
+  const ref = parseChannelId(channelId);
+  if (!ref) throw notFound(`No channel with id "${channelId}".`);
+  return ref;
+}
+
+/** The fields every message, ack and presence change repeats about its channel. */
+export function channelFields(ref: ChannelRef): Omit<ChannelRef, 'id' | 'type'> {
+  return { roomName: ref.roomName, groupId: ref.groupId, userIdOne: ref.userIdOne, userIdTwo: ref.userIdTwo };
 }
 
 // eslint-disable-next-line no-control-regex

@@ -65,6 +65,11 @@ export class HookRegistry {
     return this.before.has(op) || this.after.has(op);
   }
 
+  /** Whether before hooks may have changed an operation's input (in place or by returning changes). */
+  changes(op: HookOperation): boolean {
+    return this.before.has(op);
+  }
+
   async runBefore<Op extends HookOperation>(op: Op, caller: Caller, input: HookInputs[Op]): Promise<HookInputs[Op]> {
     let current = input;
     for (const hook of (this.before.get(op) ?? []) as BeforeHook<Op>[]) {

@@ -2,7 +2,7 @@ import type { ChannelFields } from '../domain/types.js';
 import type { Types } from './builder.js';
 
 /** roomName, groupId, userIdOne, userIdTwo: the channel fields every channel-scoped type repeats. */
-export function channelFields<T extends ChannelFields>(t: PothosSchemaTypes.ObjectFieldBuilder<Types, T>) {
+export function exposeChannelFields<T extends ChannelFields>(t: PothosSchemaTypes.ObjectFieldBuilder<Types, T>) {
   return {
     roomName: t.string({ nullable: true, description: 'ROOM only.', resolve: (p) => p.roomName }),
     groupId: t.id({ nullable: true, description: 'GROUP only.', resolve: (p) => p.groupId }),

@@ -3,14 +3,7 @@ import { forbidden, notFound, type AppError } from '../../lib/errors.js';
 import { hasBlocked } from '../blocks/blocks.service.js';
 import { groupNotFound, isMember } from '../groups/roles.js';
 import type { Viewer } from '../../domain/viewer.js';
-import { parseChannelId, type ChannelRef } from '../../domain/channel-ref.js';
-
-/** The channel named by an id, or NOT_FOUND; never says more about channels the viewer may not see. */
-export function channelFromId(channelId: string): ChannelRef {
-  const ref = parseChannelId(channelId);
-  if (!ref) throw notFound(`No channel with id "${channelId}".`);
-  return ref;
-}
+import type { ChannelRef } from '../../domain/channel-ref.js';
 
 /**
  * Whether the viewer may join, peek at or follow a channel; throws the error

@@ -4,8 +4,8 @@ import { viewerOf } from '../../schema/context.js';
 import type { Presence, PresenceChange } from '../../domain/types.js';
 import { presenceFeed } from '../messages/subscriptions.service.js';
 import type { ChannelFields as ChannelFieldsShape } from '../../domain/types.js';
-import { channelFields as channelFieldsOf } from '../messages/message-shape.js';
-import { channelFields } from '../../schema/channel-fields.js';
+import { channelFields, channelFromId } from '../../domain/channel-ref.js';
+import { exposeChannelFields } from '../../schema/channel-fields.js';
 import { channelPresences, joinChat, leaveChat, myChannels, type JoinedChannel } from './channels.service.js';
 
 export const ChannelTypeEnum = builder.enumType('ChannelType', {
@@ -40,7 +40,7 @@ const ChannelObject = builder.objectRef<JoinedChannel>('Channel').implement({
   fields: (t) => ({
     id: t.exposeID('id', { description: 'room:<name>, group:<group id> or direct:<user id>:<user id>; the same whoever joins.' }),
     type: t.field({ type: ChannelTypeEnum, description: 'Room, direct chat or group.', resolve: (c) => c.type }),
-    ...channelFields(t),
+    ...exposeChannelFields(t),
     presences: t.field({
       type: [UserPresenceRef],
       description: 'Other visible presences at join time; follow changes with channelPresence.',
@@ -56,7 +56,7 @@ const ChannelPresenceEvent = builder.objectRef<PresenceChange & ChannelFieldsSha
     channelId: t.exposeID('channelId', { description: 'The channel.' }),
     joins: t.field({ type: [UserPresenceRef], description: 'Presences that started (or changed options).', resolve: (e) => inChannel(e.channelId, e.joins) }),
     leaves: t.field({ type: [UserPresenceRef], description: 'Presences that ended (or were replaced by a join here).', resolve: (e) => inChannel(e.channelId, e.leaves) }),
-    ...channelFields(t),
+    ...exposeChannelFields(t),
   }),
 });
 
@@ -84,7 +84,8 @@ builder.mutationFields((t) => ({
     resolve: (_, a, ctx) => {
       const viewer = viewerOf(ctx);
       const caller = { viewer, clientAddress: ctx.clientAddress };
-      return withHooks(ctx.hooks, 'leaveChat', caller, { channelId: a.channelId }, (i) => leaveChat(ctx.deps, viewer, i.channelId));
+      const ref = channelFromId(a.channelId);
+      return withHooks(ctx.hooks, 'leaveChat', caller, { channelId: ref.id }, (i, hooked) => leaveChat(ctx.deps, viewer, hooked ? channelFromId(i.channelId) : ref));
     },
   }),
 }));
@@ -94,7 +95,7 @@ builder.queryField('channelPresences', (t) =>
     type: [UserPresenceRef],
     description: 'Who is in a channel now (hidden sessions left out); answered for sessions that may join it.',
     args: { channelId: t.arg.id({ required: true, description: 'The channel.' }) },
-    resolve: async (_, a, ctx) => inChannel(a.channelId, await channelPresences(ctx.deps, viewerOf(ctx), a.channelId)),
+    resolve: async (_, a, ctx) => inChannel(a.channelId, await channelPresences(ctx.deps, viewerOf(ctx), channelFromId(a.channelId))),
   }),
 );
 
@@ -111,7 +112,8 @@ builder.subscriptionField('channelPresence', (t) =>
     type: ChannelPresenceEvent,
     description: 'Joins and leaves in one joined channel, or (without channelId) in every channel this session joins.',
     args: { channelId: t.arg.id({ description: 'One joined channel; omitted: every channel this session joins, including later ones.' }) },
-    subscribe: (_, a, ctx) => presenceFeed(ctx.deps, viewerOf(ctx), { channelId: a.channelId ?? null }, ctx.outbox),
-    resolve: (change) => ({ ...change, ...channelFieldsOf(change.channelId) }),
+    subscribe: (_, a, ctx) => presenceFeed(ctx.deps, viewerOf(ctx), { ref: a.channelId == null ? null : channelFromId(a.channelId) }, ctx.outbox),
+    // Once per event and document (shared execution), not per subscriber.
+    resolve: (change) => ({ ...change, ...channelFields(channelFromId(change.channelId)) }),
   }),
 );

@@ -2,7 +2,7 @@ import type { Deps } from '../../deps.js';
 import { badInput } from '../../lib/errors.js';
 import type { Presence } from '../../domain/types.js';
 import type { Viewer } from '../../domain/viewer.js';
-import { assertMayAccess, channelFromId } from './access.js';
+import { assertMayAccess } from './access.js';
 import { groupNotFound } from '../groups/roles.js';
 import { unknownUser } from '../users/user-ids.js';
 import { directRef, groupRef, parseChannelId, roomRef, validRoomName, ROOM_NAME_MAX, type ChannelRef, type ChannelType } from '../../domain/channel-ref.js';
@@ -80,9 +80,8 @@ export async function joinChat(deps: Deps, viewer: Viewer, input: JoinInput): Pr
 }
 
 /** Ends this session's presence in the channel; true whether or not it was joined (leaving is idempotent). */
-export async function leaveChat(deps: Deps, viewer: Viewer, channelId: string): Promise<boolean> {
-  channelFromId(channelId);
-  await deps.presence.leave(channelId, viewer.sessionId);
+export async function leaveChat(deps: Deps, viewer: Viewer, ref: ChannelRef): Promise<boolean> {
+  await deps.presence.leave(ref.id, viewer.sessionId);
   return true;
 }
 
@@ -99,8 +98,7 @@ export async function myChannels(deps: Deps, viewer: Viewer): Promise<JoinedChan
   return out;
 }
 
-export async function channelPresences(deps: Deps, viewer: Viewer, channelId: string): Promise<Presence[]> {
-  const ref = channelFromId(channelId);
+export async function channelPresences(deps: Deps, viewer: Viewer, ref: ChannelRef): Promise<Presence[]> {
   await assertMayAccess(deps, viewer, ref);
-  return (await deps.presence.list(channelId)).filter((p) => !p.hidden);
+  return (await deps.presence.list(ref.id)).filter((p) => !p.hidden);
 }

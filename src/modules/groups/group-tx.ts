@@ -35,7 +35,8 @@ export async function changeGroup(
   groupId: string,
   work: (tx: Prisma.TransactionClient, group: Group) => Promise<Plan>,
 ): Promise<void> {
-  const channelId = groupRef(groupId).id;
+  const ref = groupRef(groupId);
+  const channelId = ref.id;
   await deps.channelLock.run(channelId, async () => {
     let messages: ChatMessage[] = [];
     let notes: NotificationView[] = [];
@@ -54,8 +55,7 @@ export async function changeGroup(
       messages = [];
       for (const e of plan.events) {
         messages.push(
-          await appendMessage(tx, {
-            channelId,
+          await appendMessage(tx, ref, {
             code: e.code,
             senderId: viewer.userId,
             username: viewer.username,

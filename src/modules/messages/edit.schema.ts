@@ -1,4 +1,5 @@
 import { withHooks } from '../../hooks/run.js';
+import { channelFromId } from '../../domain/channel-ref.js';
 import { builder } from '../../schema/builder.js';
 import { viewerOf } from '../../schema/context.js';
 import { validateContent } from './content.js';
@@ -17,10 +18,14 @@ builder.mutationFields((t) => ({
     resolve: async (_, a, ctx) => {
       const viewer = viewerOf(ctx);
       await ctx.deps.rateLimits.consume('send', viewer.userId);
-      // As for sendMessage: hooks see valid content, and the service checks the sanitized content again.
-      const content = validateContent(a.content, ctx.deps.config.MAX_MESSAGE_BYTES);
-      const input = { channelId: a.channelId, messageId: a.messageId, content };
-      return withHooks(ctx.hooks, 'updateMessage', { viewer, clientAddress: ctx.clientAddress }, input, (i) => updateMessage(ctx.deps, viewer, i));
+      // As for sendMessage: hooks see valid content and channels, checked again only after before hooks.
+      const max = ctx.deps.config.MAX_MESSAGE_BYTES;
+      const content = validateContent(a.content, max);
+      const ref = channelFromId(a.channelId);
+      const input = { channelId: ref.id, messageId: a.messageId, content };
+      return withHooks(ctx.hooks, 'updateMessage', { viewer, clientAddress: ctx.clientAddress }, input, (i, hooked) =>
+        updateMessage(ctx.deps, viewer, hooked ? { ...i, ref: channelFromId(i.channelId), content: validateContent(i.content, max) } : { ...i, ref, content }),
+      );
     },
   }),
   removeMessage: t.field({
@@ -32,8 +37,11 @@ builder.mutationFields((t) => ({
     },
     resolve: (_, a, ctx) => {
       const viewer = viewerOf(ctx);
-      const input = { channelId: a.channelId, messageId: a.messageId };
-      return withHooks(ctx.hooks, 'removeMessage', { viewer, clientAddress: ctx.clientAddress }, input, (i) => removeMessage(ctx.deps, viewer, i));
+      const ref = channelFromId(a.channelId);
+      const input = { channelId: ref.id, messageId: a.messageId };
+      return withHooks(ctx.hooks, 'removeMessage', { viewer, clientAddress: ctx.clientAddress }, input, (i, hooked) =>
+        removeMessage(ctx.deps, viewer, { ...i, ref: hooked ? channelFromId(i.channelId) : ref }),
+      );
     },
   }),
 }));

@@ -1,11 +1,10 @@
 import type { Deps } from '../../deps.js';
 import type { Message } from '../../generated/prisma/client.js';
 import { forbidden, notFound } from '../../lib/errors.js';
+import type { ChannelRef } from '../../domain/channel-ref.js';
 import { MessageCode, type ChatMessage } from '../../domain/types.js';
-import { channelFromId } from '../channels/access.js';
 import { isAdmin } from '../groups/roles.js';
 import type { Viewer } from '../../domain/viewer.js';
-import { validateContent } from './content.js';
 import { fromRow, toAck, type MessageAck } from './message-shape.js';
 import { requireSender, stillJoined } from './messages.service.js';
 
@@ -17,11 +16,12 @@ import { requireSender, stillJoined } from './messages.service.js';
 async function editStored(
   deps: Deps,
   viewer: Viewer,
-  input: { channelId: string; messageId: string },
+  input: { ref: ChannelRef; messageId: string },
   change: (row: Message) => Promise<ChatMessage>,
 ): Promise<MessageAck> {
-  const { channelId } = input;
-  const presence = await requireSender(deps, viewer, channelId);
+  const { ref } = input;
+  const channelId = ref.id;
+  const presence = await requireSender(deps, viewer, ref);
   if (!presence.persistence) throw forbidden('This session joined with persistence: false, so it cannot change stored messages.');
   const message = await deps.channelLock.run(channelId, async () => {
     await stillJoined(deps, viewer, channelId);
@@ -45,9 +45,10 @@ function laterThan(previous: Date): Date {
 export async function updateMessage(
   deps: Deps,
   viewer: Viewer,
-  input: { channelId: string; messageId: string; content: unknown },
+  /** `content` has passed validateContent (at the GraphQL edge, again after a before hook). */
+  input: { ref: ChannelRef; messageId: string; content: Record<string, unknown> },
 ): Promise<MessageAck> {
-  const content = validateContent(input.content, deps.config.MAX_MESSAGE_BYTES);
+  const { content } = input;
   return editStored(deps, viewer, input, async (row) => {
     if (row.senderId !== viewer.userId) throw forbidden('Only the sender may update a message.');
     const updateTime = laterThan(row.updateTime);
@@ -58,13 +59,13 @@ export async function updateMessage(
       updateTime.toISOString().slice(0, 23),
       row.id,
     ]);
-    return { ...fromRow(row), content, updateTime, code: MessageCode.UPDATE };
+    return { ...fromRow(row, input.ref), content, updateTime, code: MessageCode.UPDATE };
   });
 }
 
 /** The sender, or in a group channel its admins, may remove; the row leaves history and code 2 is broadcast. */
-export async function removeMessage(deps: Deps, viewer: Viewer, input: { channelId: string; messageId: string }): Promise<MessageAck> {
-  const ref = channelFromId(input.channelId);
+export async function removeMessage(deps: Deps, viewer: Viewer, input: { ref: ChannelRef; messageId: string }): Promise<MessageAck> {
+  const { ref } = input;
   return editStored(deps, viewer, input, async (row) => {
     if (row.senderId !== viewer.userId) {
       const me =
@@ -75,6 +76,6 @@ export async function removeMessage(deps: Deps, viewer: Viewer, input: { channel
     }
     await deps.prisma.message.delete({ where: { id: row.id } });
     // The broadcast names the removed message but no longer carries its content.
-    return { ...fromRow(row), code: MessageCode.REMOVE, content: {}, updateTime: laterThan(row.updateTime) };
+    return { ...fromRow(row, ref), code: MessageCode.REMOVE, content: {}, updateTime: laterThan(row.updateTime) };
   });
 }

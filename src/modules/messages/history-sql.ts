@@ -1,6 +1,6 @@
 import type { Database } from '../../db/index.js';
 import type { ChatMessage } from '../../domain/types.js';
-import { channelFields } from './message-shape.js';
+import { channelFields, type ChannelRef } from '../../domain/channel-ref.js';
 
 interface MessageRow {
   id: string;
@@ -41,24 +41,26 @@ export interface Range {
 }
 
 /** One keyset read of a channel's stored messages, straight through the driver. */
-export async function readMessages(db: Pick<Database, 'query'>, channelId: string, r: Range): Promise<ChatMessage[]> {
+export async function readMessages(db: Pick<Database, 'query'>, ref: ChannelRef, r: Range): Promise<ChatMessage[]> {
+  const channelId = ref.id;
   const after = (r.after ?? -1n).toString();
   const rows = !r.forward
     ? await db.query<MessageRow>(OLDER, [channelId, r.before?.toString() ?? END, r.limit])
     : r.before === null
       ? await db.query<MessageRow>(NEWER, [channelId, after, r.limit])
       : await db.query<MessageRow>(BETWEEN, [channelId, after, r.before.toString(), r.limit]);
-  return toMessages(rows, channelId);
+  return toMessages(rows, ref);
 }
 
 /** The stored messages these senders sent with these client message ids, by `${senderId}\n${clientMessageId}`. */
-export async function readByClientIds(db: Pick<Database, 'query'>, channelId: string, sent: { senderId: string; clientMessageId: string }[]): Promise<Map<string, ChatMessage>> {
-  const rows = await db.query<MessageRow>(BY_CLIENT_ID, [channelId, sent.map((s) => s.senderId), sent.map((s) => s.clientMessageId)]);
-  return new Map(toMessages(rows, channelId).map((m) => [`${m.senderId}\n${m.clientMessageId}`, m]));
+export async function readByClientIds(db: Pick<Database, 'query'>, ref: ChannelRef, sent: { senderId: string; clientMessageId: string }[]): Promise<Map<string, ChatMessage>> {
+  const rows = await db.query<MessageRow>(BY_CLIENT_ID, [ref.id, sent.map((s) => s.senderId), sent.map((s) => s.clientMessageId)]);
+  return new Map(toMessages(rows, ref).map((m) => [`${m.senderId}\n${m.clientMessageId}`, m]));
 }
 
-function toMessages(rows: MessageRow[], channelId: string): ChatMessage[] {
-  const { roomName, groupId, userIdOne, userIdTwo } = channelFields(channelId);
+function toMessages(rows: MessageRow[], ref: ChannelRef): ChatMessage[] {
+  const channelId = ref.id;
+  const { roomName, groupId, userIdOne, userIdTwo } = channelFields(ref);
   // Built field by field: spreading the driver's rows was a tenth of a page's server CPU.
   return rows.map((r) => ({
     id: r.id,

@@ -1,9 +1,10 @@
 import { checkFirst, MAX_FIRST } from '../../lib/page.js';
 import type { Deps } from '../../deps.js';
 import type { ChatMessage } from '../../domain/types.js';
-import { assertMayAccess, channelFromId } from '../channels/access.js';
+import type { ChannelRef } from '../../domain/channel-ref.js';
+import { assertMayAccess } from '../channels/access.js';
 import type { Viewer } from '../../domain/viewer.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { encodeCursor } from './cursor.js';
 import { readHead, readMessages } from './history-sql.js';
 
 export interface HistoryPage {
@@ -19,15 +20,15 @@ export interface HistoryPage {
 export async function channelMessages(
   deps: Deps,
   viewer: Viewer,
-  input: { channelId: string; first: number; after: string | null; forward: boolean },
+  /** `after` is the decoded cursor, `cursor` the client's own (a page without messages returns it for caching). */
+  input: { ref: ChannelRef; first: number; after: bigint | null; cursor: string | null; forward: boolean },
 ): Promise<HistoryPage> {
-  const { channelId, first, forward } = input;
+  const { ref, first, forward, after } = input;
+  const channelId = ref.id;
   checkFirst(first);
-  const ref = channelFromId(channelId);
-  const after = input.after == null ? null : decodeCursor(input.after, channelId);
   await assertMayAccess(deps, viewer, ref);
 
-  const rows = await readMessages(deps.db, channelId, forward ? { after, before: null, forward, limit: first + 1 } : { after: null, before: after, forward, limit: first + 1 });
+  const rows = await readMessages(deps.db, ref, forward ? { after, before: null, forward, limit: first + 1 } : { after: null, before: after, forward, limit: first + 1 });
   const hasNextPage = rows.length > first;
   const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(channelId, node.seq!), node }));
   const newest = forward ? edges.at(-1) : edges[0];
@@ -39,7 +40,7 @@ export async function channelMessages(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    cacheableCursor: newest?.cursor ?? (input.after ?? (await headCursor(deps, channelId))),
+    cacheableCursor: newest?.cursor ?? (input.cursor ?? (await headCursor(deps, channelId))),
   };
 }
 
@@ -51,13 +52,13 @@ async function headCursor(deps: Deps, channelId: string): Promise<string> {
 /** Stored messages after a sequence number (and before another, if given), oldest first, in pages; used to replay before going live. */
 export async function* storedAfter(
   deps: Pick<Deps, 'db'>,
-  channelId: string,
+  ref: ChannelRef,
   after: bigint,
   before: bigint | null = null,
 ): AsyncGenerator<ChatMessage> {
   let from = after;
   for (;;) {
-    const rows = await readMessages(deps.db, channelId, { after: from, before, forward: true, limit: MAX_FIRST });
+    const rows = await readMessages(deps.db, ref, { after: from, before, forward: true, limit: MAX_FIRST });
     yield* rows;
     if (rows.length < MAX_FIRST) return;
     from = BigInt(rows.at(-1)!.seq!);

@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../db/index.js';
 import type { ChatMessage } from '../../domain/types.js';
-import { channelFields } from './message-shape.js';
+import { channelFields, type ChannelRef } from '../../domain/channel-ref.js';
 
 export interface NewMessage {
   channelId: string;
@@ -37,7 +37,8 @@ SELECT base::text AS base, (SELECT coalesce(array_agg(id), '{}') FROM ins) AS in
  * consecutive sequence numbers in the order given.
  */
 /** Null for a row skipped because its client message id was taken. */
-export async function insertMessages(db: Pick<Database, 'query'>, channelId: string, items: NewMessage[]): Promise<(ChatMessage | null)[]> {
+export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRef, items: NewMessage[]): Promise<(ChatMessage | null)[]> {
+  const channelId = ref.id;
   const now = new Date();
   const rows = items.map((m) => ({ id: uuidv7(), code: m.code, senderId: m.senderId, username: m.username, content: m.content, clientMessageId: m.clientMessageId ?? null }));
   // Timestamps are stored as UTC wall-clock time, as Prisma stores them.
@@ -45,7 +46,7 @@ export async function insertMessages(db: Pick<Database, 'query'>, channelId: str
   const result = await db.query<{ base: string; inserted: string[] }>(INSERT_BATCH, [channelId, items.length, utc, JSON.stringify(rows)]);
   if (!result[0]) throw new Error(`channel ${channelId} has no row to store messages in`);
   const base = BigInt(result[0].base);
-  const fields = channelFields(channelId);
+  const fields = channelFields(ref);
   const inserted = new Set(result[0].inserted);
   return rows.map((r, i) => inserted.has(r.id) ? ({
     ...r,

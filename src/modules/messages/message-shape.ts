@@ -1,19 +1,9 @@
 import type { Message } from '../../generated/prisma/client.js';
 import type { ChatMessage } from '../../domain/types.js';
-import { parseChannelId } from '../../domain/channel-ref.js';
+import { channelFields, type ChannelRef } from '../../domain/channel-ref.js';
 
-/** The channel fields every message and ack repeats, read off the deterministic channel id. */
-export function channelFields(channelId: string) {
-  const ref = parseChannelId(channelId);
-  return {
-    roomName: ref?.roomName ?? null,
-    groupId: ref?.groupId ?? null,
-    userIdOne: ref?.userIdOne ?? null,
-    userIdTwo: ref?.userIdTwo ?? null,
-  };
-}
-
-export function fromRow(row: Message): ChatMessage {
+/** A stored row of the channel `ref` as the message clients see. */
+export function fromRow(row: Message, ref: ChannelRef): ChatMessage {
   return {
     id: row.id,
     channelId: row.channelId,
@@ -26,7 +16,7 @@ export function fromRow(row: Message): ChatMessage {
     updateTime: row.updateTime,
     persistent: true,
     clientMessageId: row.clientMessageId,
-    ...channelFields(row.channelId),
+    ...channelFields(ref),
   };
 }
 

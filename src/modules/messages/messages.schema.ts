@@ -1,9 +1,10 @@
 import { withHooks } from '../../hooks/run.js';
 import { builder } from '../../schema/builder.js';
-import { channelFields } from '../../schema/channel-fields.js';
+import { exposeChannelFields } from '../../schema/channel-fields.js';
+import { channelFromId } from '../../domain/channel-ref.js';
 import { viewerOf } from '../../schema/context.js';
 import { MessageCode, type ChatMessage } from '../../domain/types.js';
-import { encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor, resumePoint } from './cursor.js';
 import { MAX_FIRST } from '../../lib/page.js';
 import { channelMessages } from './history.service.js';
 import { validateContent } from './content.js';
@@ -35,7 +36,7 @@ export const ChannelMessageRef = builder.objectRef<ChatMessage>('ChannelMessage'
         'This message\'s position in history, for new stored messages (null for updates, removes and messages never stored). Pass the last one received as `after` to resume with nothing lost.',
       resolve: (m) => (m.seq !== null && m.code !== MessageCode.UPDATE && m.code !== MessageCode.REMOVE ? encodeCursor(m.channelId, m.seq) : null),
     }),
-    ...channelFields(t),
+    ...exposeChannelFields(t),
   }),
 });
 
@@ -52,7 +53,7 @@ export const ChannelMessageAckRef = builder.objectRef<MessageAck>('ChannelMessag
     updateTime: t.expose('updateTime', { type: 'DateTime', description: 'When it was last edited.' }),
     persistent: t.exposeBoolean('persistent', { description: 'Whether the message is kept in history.' }),
     clientMessageId: t.exposeString('clientMessageId', { nullable: true, description: 'The client message id given to sendMessage, if any.' }),
-    ...channelFields(t),
+    ...exposeChannelFields(t),
   }),
 });
 
@@ -82,8 +83,14 @@ builder.queryField('channelMessages', (t) =>
     },
     resolve: (_, a, ctx) => {
       const viewer = viewerOf(ctx);
-      const input = { channelId: a.channelId, first: a.first ?? 20, after: a.after ?? null, forward: a.forward ?? false };
-      return withHooks(ctx.hooks, 'channelMessages', { viewer, clientAddress: ctx.clientAddress }, input, (i) => channelMessages(ctx.deps, viewer, i));
+      const ref = channelFromId(a.channelId);
+      const after = a.after == null ? null : decodeCursor(a.after, ref.id);
+      const input = { channelId: ref.id, first: a.first ?? 20, after: a.after ?? null, forward: a.forward ?? false };
+      return withHooks(ctx.hooks, 'channelMessages', { viewer, clientAddress: ctx.clientAddress }, input, (i, hooked) => {
+        if (!hooked) return channelMessages(ctx.deps, viewer, { ...i, ref, after, cursor: i.after });
+        const changed = channelFromId(i.channelId);
+        return channelMessages(ctx.deps, viewer, { ...i, ref: changed, after: i.after == null ? null : decodeCursor(i.after, changed.id), cursor: i.after });
+      });
     },
   }),
 );
@@ -104,11 +111,15 @@ builder.mutationField('sendMessage', (t) =>
     resolve: async (_, a, ctx) => {
       const viewer = viewerOf(ctx);
       await ctx.deps.rateLimits.consume('send', viewer.userId);
-      // Checked here so hooks only ever see valid content, and again in sendMessage so sanitized content fits too.
-      const content = validateContent(a.content, ctx.deps.config.MAX_MESSAGE_BYTES);
+      // Checked here, so hooks only ever see valid content and channels, and again only after before hooks (sanitized content must fit too).
+      const max = ctx.deps.config.MAX_MESSAGE_BYTES;
+      const content = validateContent(a.content, max);
+      const ref = channelFromId(a.channelId);
       const caller = { viewer, clientAddress: ctx.clientAddress };
       const clientMessageId = a.clientMessageId ?? null;
-      return withHooks(ctx.hooks, 'sendMessage', caller, { channelId: a.channelId, content }, (i) => sendMessage(ctx.deps, viewer, { ...i, clientMessageId }));
+      return withHooks(ctx.hooks, 'sendMessage', caller, { channelId: ref.id, content }, (i, hooked) =>
+        sendMessage(ctx.deps, viewer, hooked ? { ref: channelFromId(i.channelId), content: validateContent(i.content, max), clientMessageId } : { ref, content, clientMessageId }),
+      );
     },
   }),
 );
@@ -121,7 +132,7 @@ builder.subscriptionField('channelMessage', (t) =>
       channelId: t.arg.id({ description: 'One joined channel; omitted: every channel this session joins, including later ones.' }),
       after: t.arg.string({ description: 'A cursor: first replay the stored messages after it, then go on live with no gap and no duplicate.' }),
     },
-    subscribe: (_, a, ctx) => messageFeed(ctx.deps, viewerOf(ctx), { channelId: a.channelId ?? null, after: a.after ?? null }, ctx.outbox),
+    subscribe: (_, a, ctx) => messageFeed(ctx.deps, viewerOf(ctx), resumePoint(a.channelId ?? null, a.after ?? null), ctx.outbox),
     resolve: (m) => m,
   }),
 );

@@ -3,18 +3,17 @@ import type { Prisma } from '../../db/index.js';
 import type { Deps } from '../../deps.js';
 import { AppError, badInput, forbidden } from '../../lib/errors.js';
 import { RecentMap } from '../../lib/recent-map.js';
-import { hasControlCharacters } from '../../domain/channel-ref.js';
+import { channelFields, hasControlCharacters, type ChannelRef } from '../../domain/channel-ref.js';
 import { readByClientIds } from './history-sql.js';
 import type { BatchKind } from '../../lib/keyed-mutex.js';
 import { MessageCode, type ChatMessage } from '../../domain/types.js';
-import { assertMayAccess, channelFromId } from '../channels/access.js';
+import { assertMayAccess } from '../channels/access.js';
 import type { Viewer } from '../../domain/viewer.js';
-import { validateContent } from './content.js';
 import { insertMessages, type NewMessage } from './insert-batch.js';
-import { channelFields, fromRow, toAck, type MessageAck } from './message-shape.js';
+import { fromRow, toAck, type MessageAck } from './message-shape.js';
 
-export async function requireJoined(deps: Deps, viewer: Viewer, channelId: string) {
-  channelFromId(channelId);
+export async function requireJoined(deps: Deps, viewer: Viewer, ref: ChannelRef) {
+  const channelId = ref.id;
   const presence = await deps.presence.get(channelId, viewer.sessionId);
   if (presence) return presence;
   const expired = await deps.presence.expiredAt(channelId, viewer.sessionId);
@@ -32,10 +31,9 @@ export async function requireJoined(deps: Deps, viewer: Viewer, channelId: strin
  * The session's presence in a channel it may write to. In a direct chat the
  * other user's block is checked first and refused like an unknown user.
  */
-export async function requireSender(deps: Deps, viewer: Viewer, channelId: string) {
-  const ref = channelFromId(channelId);
+export async function requireSender(deps: Deps, viewer: Viewer, ref: ChannelRef) {
   if (ref.type === 'DIRECT') await assertMayAccess(deps, viewer, ref);
-  return requireJoined(deps, viewer, channelId);
+  return requireJoined(deps, viewer, ref);
 }
 
 /** Checked again under the channel's lock: a kick, ban or block may have ended the presence while this request waited. */
@@ -47,6 +45,7 @@ interface PendingSend {
   /** performance.now() when sendMessage was called, for the send-to-publish latency. */
   started: number;
   viewer: Viewer;
+  ref: ChannelRef;
   persistence: boolean;
   content: Record<string, unknown>;
   clientMessageId: string | null;
@@ -76,14 +75,15 @@ function sendBatch(deps: Deps): BatchKind<PendingSend, ChatMessage> {
 export async function sendMessage(
   deps: Deps,
   viewer: Viewer,
-  input: { channelId: string; content: unknown; clientMessageId?: string | null },
+  /** `content` has passed validateContent (at the GraphQL edge, again after a before hook). */
+  input: { ref: ChannelRef; content: Record<string, unknown>; clientMessageId?: string | null },
 ): Promise<MessageAck> {
   const started = performance.now();
-  const content = validateContent(input.content, deps.config.MAX_MESSAGE_BYTES);
+  const { ref, content } = input;
   const clientMessageId = validClientMessageId(input.clientMessageId ?? null);
-  const presence = await requireSender(deps, viewer, input.channelId);
-  const item = { started, viewer, persistence: presence.persistence, content, clientMessageId };
-  return toAck(await deps.channelLock.batch(input.channelId, sendBatch(deps), item));
+  const presence = await requireSender(deps, viewer, ref);
+  const item = { started, viewer, ref, persistence: presence.persistence, content, clientMessageId };
+  return toAck(await deps.channelLock.batch(ref.id, sendBatch(deps), item));
 }
 
 function validClientMessageId(id: string | null): string | null {
@@ -96,12 +96,14 @@ function validClientMessageId(id: string | null): string | null {
 const retryKey = (i: PendingSend) => (i.clientMessageId === null ? null : `${i.viewer.userId}\n${i.clientMessageId}`);
 
 async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend[]): Promise<PromiseSettledResult<ChatMessage>[]> {
+  // Batched by channel id, so every item names the same channel.
+  const ref = items[0]!.ref;
   const joined = await Promise.allSettled(items.map((i) => stillJoined(deps, i.viewer, channelId)));
   const results: (ChatMessage | null)[] = items.map(() => null);
   /** Items answered with an earlier message: acknowledged, not published again. */
   const repeats = new Set<number>();
   const keyed = items.filter((i, n) => joined[n]!.status === 'fulfilled' && i.persistence && i.clientMessageId !== null);
-  const before = keyed.length ? await storedRetries(deps, channelId, keyed) : new Map<string, ChatMessage>();
+  const before = keyed.length ? await storedRetries(deps, ref, keyed) : new Map<string, ChatMessage>();
   const firstInBatch = new Map<string, number>();
   /** Repeats within this batch: item -> the item whose message it gets. */
   const sameAs = new Map<number, number>();
@@ -113,7 +115,7 @@ async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend
       // Never stored, so a retry is recognised only by this process, for a few minutes.
       const seen = key ? recentTransients(deps).get(`${channelId}\n${key}`) : undefined;
       if (seen) repeats.add(n);
-      results[n] = seen ?? transientMessage(channelId, i);
+      results[n] = seen ?? transientMessage(ref, i);
       if (key && !seen) recentTransients(deps).set(`${channelId}\n${key}`, results[n]!);
       return;
     }
@@ -129,10 +131,10 @@ async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend
       toStore.push(n);
     }
   });
-  const inserted = toStore.length ? await insertMessages(deps.db, channelId, toStore.map((n) => newChat(channelId, items[n]!))) : [];
+  const inserted = toStore.length ? await insertMessages(deps.db, ref, toStore.map((n) => newChat(channelId, items[n]!))) : [];
   // A row skipped in the insert: the same retry committed meanwhile on another process.
   const skipped = toStore.filter((_, k) => inserted[k] === null).map((n) => items[n]!);
-  const raced = skipped.length ? await storedRetries(deps, channelId, skipped) : new Map<string, ChatMessage>();
+  const raced = skipped.length ? await storedRetries(deps, ref, skipped) : new Map<string, ChatMessage>();
   toStore.forEach((n, k) => {
     results[n] = inserted[k] ?? raced.get(retryKey(items[n]!)!) ?? null;
     if (!inserted[k]) repeats.add(n);
@@ -164,8 +166,8 @@ const recentTransients = (deps: Deps) => {
   return map;
 };
 
-function storedRetries(deps: Deps, channelId: string, items: PendingSend[]) {
-  return readByClientIds(deps.db, channelId, items.map((i) => ({ senderId: i.viewer.userId, clientMessageId: i.clientMessageId! })));
+function storedRetries(deps: Deps, ref: ChannelRef, items: PendingSend[]) {
+  return readByClientIds(deps.db, ref, items.map((i) => ({ senderId: i.viewer.userId, clientMessageId: i.clientMessageId! })));
 }
 
 function newChat(channelId: string, i: PendingSend): NewMessage {
@@ -173,16 +175,17 @@ function newChat(channelId: string, i: PendingSend): NewMessage {
 }
 
 /** Appends inside a caller's transaction (group events are stored with the membership change they describe). */
-export async function appendMessage(tx: Prisma.TransactionClient, m: NewMessage): Promise<ChatMessage> {
-  const channel = await tx.channel.update({ where: { id: m.channelId }, data: { lastSeq: { increment: 1 } }, select: { lastSeq: true } });
+export async function appendMessage(tx: Prisma.TransactionClient, ref: ChannelRef, m: Omit<NewMessage, 'channelId'>): Promise<ChatMessage> {
+  const channel = await tx.channel.update({ where: { id: ref.id }, data: { lastSeq: { increment: 1 } }, select: { lastSeq: true } });
   const now = new Date();
   const row = await tx.message.create({
-    data: { id: uuidv7(), seq: channel.lastSeq, createTime: now, updateTime: now, ...m, content: m.content as object },
+    data: { id: uuidv7(), channelId: ref.id, seq: channel.lastSeq, createTime: now, updateTime: now, ...m, content: m.content as object },
   });
-  return fromRow(row);
+  return fromRow(row, ref);
 }
 
-function transientMessage(channelId: string, i: PendingSend): ChatMessage {
+function transientMessage(ref: ChannelRef, i: PendingSend): ChatMessage {
+  const channelId = ref.id;
   const { viewer, content } = i;
   const now = new Date();
   return {
@@ -197,6 +200,6 @@ function transientMessage(channelId: string, i: PendingSend): ChatMessage {
     updateTime: now,
     persistent: false,
     clientMessageId: i.clientMessageId,
-    ...channelFields(channelId),
+    ...channelFields(ref),
   };
 }

@@ -1,11 +1,10 @@
 import type { Deps } from '../../deps.js';
+import type { ChannelRef } from '../../domain/channel-ref.js';
 import type { SharedBudget } from '../../lib/queue.js';
 import { openFeed, type FeedDeps } from '../../realtime/feed.js';
 import { visibleChange } from '../../realtime/presence.js';
 import { MessageCode, type ChatMessage, type PresenceChange } from '../../domain/types.js';
-import { channelFromId } from '../channels/access.js';
 import type { Viewer } from '../../domain/viewer.js';
-import { cursorChannel, decodeCursor } from './cursor.js';
 import { storedAfter } from './history.service.js';
 import { followBlocks } from '../blocks/blocks.service.js';
 
@@ -29,16 +28,12 @@ function feedDeps(deps: Deps): FeedDeps {
 export async function messageFeed(
   deps: Deps,
   viewer: Viewer,
-  input: { channelId: string | null; after: string | null },
+  /** See resumePoint: the channel followed (null: every joined one), and the sequence to replay after. */
+  input: { ref: ChannelRef | null; after: bigint | null },
   budget: SharedBudget | null = null,
 ): Promise<AsyncIterableIterator<ChatMessage>> {
-  let channelId = input.channelId;
-  if (channelId !== null) channelFromId(channelId);
-  let after: bigint | null = null;
-  if (input.after != null) {
-    channelId ??= cursorChannel(input.after);
-    after = decodeCursor(input.after, channelId);
-  }
+  const { ref, after } = input;
+  const channelId = ref?.id ?? null;
   // Messages from users the viewer blocks are dropped live (history keeps them); server events are not theirs.
   const blocks = await followBlocks(deps, viewer.userId);
   const fromBlocked = (m: ChatMessage) => m.code <= MessageCode.REMOVE && blocks.has(m.senderId);
@@ -50,8 +45,8 @@ export async function messageFeed(
     throw e;
   }
   live.onEnd(blocks.close);
-  if (after === null || channelId === null) return live;
-  return endable(replayThenLive(deps, channelId, after, live), live);
+  if (after === null || ref === null) return live;
+  return endable(replayThenLive(deps, ref, after, live), live);
 }
 
 /**
@@ -75,11 +70,11 @@ function endable<T>(gen: AsyncGenerator<T>, live: AsyncIterableIterator<T>): Asy
   };
 }
 
-async function* replayThenLive(deps: Deps, channelId: string, after: bigint, live: AsyncIterableIterator<ChatMessage>) {
+async function* replayThenLive(deps: Deps, ref: ChannelRef, after: bigint, live: AsyncIterableIterator<ChatMessage>) {
   let last = after;
   try {
     // The live feed is already listening, so anything stored from here on is either replayed or arrives live.
-    for await (const m of storedAfter(deps, channelId, after)) {
+    for await (const m of storedAfter(deps, ref, after)) {
       yield m;
       last = BigInt(m.seq!);
     }
@@ -96,11 +91,10 @@ async function* replayThenLive(deps: Deps, channelId: string, after: bigint, liv
 export async function presenceFeed(
   deps: Deps,
   viewer: Viewer,
-  input: { channelId: string | null },
+  input: { ref: ChannelRef | null },
   budget: SharedBudget | null = null,
 ): Promise<AsyncIterableIterator<PresenceChange>> {
-  if (input.channelId !== null) channelFromId(input.channelId);
-  return openFeed(feedDeps(deps), viewer, input.channelId, (e) =>
+  return openFeed(feedDeps(deps), viewer, input.ref?.id ?? null, (e) =>
     e.type === 'presence' ? visibleChange(e.change, viewer.sessionId) : null,
     budget,
   );
