@@ -46,14 +46,23 @@ async function run(shared: boolean) {
   const finished = new Promise<void>((r) => (done = r));
   const clients: Client[] = [];
   for (let i = 0; i < subscribers; i++) {
-    const { token } = (await gql(`mutation($d: String!) { authenticateDevice(deviceId: $d) { token } }`, { d: `bench-exec-${i}-${Date.now()}` })).authenticateDevice;
+    const { token } = (
+      await gql(`mutation($d: String!) { authenticateDevice(deviceId: $d) { token } }`, { d: `bench-exec-${i}-${Date.now()}` })
+    ).authenticateDevice;
     await gql(`mutation { joinChat(target: "bench", type: ROOM) { id } }`, {}, token);
-    const client = createClient({ url: app.url.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+    const client = createClient({
+      url: app.url.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
     clients.push(client);
     // A distinct alias makes a distinct document, so nothing is shared.
     const field = shared ? 'channelMessage' : `m${i}: channelMessage`;
     client.subscribe(
-      { query: `subscription { ${field}(channelId: "${ROOM}") { id channelId senderId username content createTime updateTime persistent roomName } }` },
+      {
+        query: `subscription { ${field}(channelId: "${ROOM}") { id channelId senderId username content createTime updateTime persistent roomName } }`,
+      },
       { next: () => void (++delivered === subscribers * events && done()), error: (e) => console.error(e), complete: () => {} },
     );
   }
@@ -63,10 +72,21 @@ async function run(shared: boolean) {
   for (let i = 0; i < events; i++) {
     const now = new Date();
     const message: ChatMessage = {
-      id: uuidv7(), channelId: ROOM, seq: null, code: 0, senderId: 'bench', username: 'bench',
-      content: { text: 'hello', i }, createTime: now, updateTime: now, persistent: false,
-    clientMessageId: null,
-      roomName: 'bench', groupId: null, userIdOne: null, userIdTwo: null,
+      id: uuidv7(),
+      channelId: ROOM,
+      seq: null,
+      code: 0,
+      senderId: 'bench',
+      username: 'bench',
+      content: { text: 'hello', i },
+      createTime: now,
+      updateTime: now,
+      persistent: false,
+      clientMessageId: null,
+      roomName: 'bench',
+      groupId: null,
+      userIdOne: null,
+      userIdTwo: null,
     };
     await app.deps.pubsub.publish('channel', ROOM, { type: 'message', message });
     // Let the sockets drain now and then, as a real stream of messages would.

@@ -20,7 +20,8 @@ const app = await buildApp(
     RATE_LIMIT_AUTH: null,
     RATE_LIMIT_JOIN: null,
     RATE_LIMIT_SEND: null,
-    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) }),
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+  }),
   { log: createLogger('silent') },
 );
 await app.start(0, '127.0.0.1');
@@ -52,7 +53,12 @@ const allDone = new Promise<void>((r) => (resolveAll = r));
 const clients: Client[] = [];
 for (let i = 0; i < subscribers; i++) {
   const token = await user(i);
-  const client = createClient({ url: url.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+  const client = createClient({
+    url: url.replace('http', 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${token}` },
+  });
   clients.push(client);
   client.subscribe(
     { query: `subscription { channelMessage(channelId: "room:bench") { id senderId username content createTime } }` },
@@ -70,7 +76,11 @@ while (app.deps.feeds.count() < subscribers) await new Promise((r) => setTimeout
 
 const started = performance.now();
 for (let i = 0; i < messages; i++) {
-  await gql(`mutation($c: JSONObject!) { sendMessage(channelId: "room:bench", content: $c) { messageId } }`, { c: { t: performance.now() + performance.timeOrigin, i } }, sender);
+  await gql(
+    `mutation($c: JSONObject!) { sendMessage(channelId: "room:bench", content: $c) { messageId } }`,
+    { c: { t: performance.now() + performance.timeOrigin, i } },
+    sender,
+  );
 }
 const sentMs = performance.now() - started;
 await allDone;

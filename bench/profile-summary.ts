@@ -61,12 +61,16 @@ export function summarize(profile: CpuProfile, top = 15): { busyMs: number; idle
   }
   const busyMs = [...pkgs.values()].reduce((a, b) => a + b, 0);
   const ranked = (m: Map<string, number>, n: number) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, ms]) => ({ name, ms, pct: (ms / busyMs) * 100 }));
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, ms]) => ({ name, ms, pct: (ms / busyMs) * 100 }));
   return { busyMs, idleMs, functions: ranked(fns, top), packages: ranked(pkgs, Infinity) };
 }
 
 export function formatSummary(s: ReturnType<typeof summarize>): string {
-  const lines = (entries: Entry[]) => entries.map((e) => `  ${e.ms.toFixed(0).padStart(7)} ms  ${e.pct.toFixed(1).padStart(5)}%  ${e.name}`);
+  const lines = (entries: Entry[]) =>
+    entries.map((e) => `  ${e.ms.toFixed(0).padStart(7)} ms  ${e.pct.toFixed(1).padStart(5)}%  ${e.name}`);
   return [
     `busy ${s.busyMs.toFixed(0)} ms, idle ${s.idleMs.toFixed(0)} ms (shares below are of busy time)`,
     `top ${s.functions.length} functions by self time:`,

@@ -27,7 +27,9 @@ const value = (name: string) => {
   return args[i]!.includes('=') ? args[i]!.split('=')[1] : args[i + 1];
 };
 if (flag('help')) {
-  console.log('npm run bench [-- --quick] [--only fanout,rooms] [--subscribers N] [--seconds S] [--rounds R] [--servers raw,sio,floor,floorYoga,parley] [--profile]');
+  console.log(
+    'npm run bench [-- --quick] [--only fanout,rooms] [--subscribers N] [--seconds S] [--rounds R] [--servers raw,sio,floor,floorYoga,parley] [--profile]',
+  );
   process.exit(0);
 }
 const quick = flag('quick');
@@ -42,7 +44,10 @@ if (profileDir) process.env.BENCH_PROFILE_DIR = profileDir;
 const only = value('only')?.split(',');
 
 const cpuModel = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const loadBefore = load();
 const started = performance.now();
 
@@ -71,19 +76,37 @@ const machine = `${cpuModel}, ${cpus().length} cores, Node ${process.version}, l
 console.log(`\n${formatTable(rows)}`);
 for (const [name, s] of Object.entries(status)) if (s !== 'ran') console.log(`${name}: ${s}`);
 console.log(`machine: ${machine}`);
-console.log(`sizes: ${quick ? 'quick' : 'full'}${process.env.BENCH_SUBSCRIBERS ? `, ${process.env.BENCH_SUBSCRIBERS} subscribers` : ''}; run took ${seconds.toFixed(0)} s`);
+console.log(
+  `sizes: ${quick ? 'quick' : 'full'}${process.env.BENCH_SUBSCRIBERS ? `, ${process.env.BENCH_SUBSCRIBERS} subscribers` : ''}; run took ${seconds.toFixed(0)} s`,
+);
 
 mkdirSync(RESULTS, { recursive: true });
-const result = { startedAt: stamp, quick, sizes: sizes(quick), seconds, machine: { cpu: cpuModel, cores: cpus().length, node: process.version, loadBefore, loadAfter: load() }, scenarios: status, rows };
+const result = {
+  startedAt: stamp,
+  quick,
+  sizes: sizes(quick),
+  seconds,
+  machine: { cpu: cpuModel, cores: cpus().length, node: process.version, loadBefore, loadAfter: load() },
+  scenarios: status,
+  rows,
+};
 const json = JSON.stringify(result, null, 2);
 writeFileSync(join(RESULTS, `${stamp}.json`), json);
 writeFileSync(join(RESULTS, 'latest.json'), json);
-writeFileSync(join(RESULTS, 'latest.svg'), chart(rows, `Parley benchmarks ${stamp.slice(0, 10)} ${stamp.slice(11, 16).replace('-', ':')}: ${cpuModel}, ${cpus().length} cores, Node ${process.version}${quick ? ' (quick sizes)' : ''}`));
+writeFileSync(
+  join(RESULTS, 'latest.svg'),
+  chart(
+    rows,
+    `Parley benchmarks ${stamp.slice(0, 10)} ${stamp.slice(11, 16).replace('-', ':')}: ${cpuModel}, ${cpus().length} cores, Node ${process.version}${quick ? ' (quick sizes)' : ''}`,
+  ),
+);
 console.log(`wrote ${join(RESULTS, `${stamp}.json`)}, latest.json and latest.svg`);
 
 if (profileDir && existsSync(profileDir)) {
   for (const f of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
-    console.log(`\nCPU profile ${join(profileDir, f)}:\n${formatSummary(summarize(JSON.parse(readFileSync(join(profileDir, f), 'utf8'))))}`);
+    console.log(
+      `\nCPU profile ${join(profileDir, f)}:\n${formatSummary(summarize(JSON.parse(readFileSync(join(profileDir, f), 'utf8'))))}`,
+    );
   }
 }
 // Open handles (keep-alive sockets of fetch) must not hold the process.

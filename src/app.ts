@@ -79,7 +79,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     renderGraphiQL,
     // isDev would add the cause of request errors (e.g. a JSON parser message) to responses.
     maskedErrors: { maskError, isDev: false },
-    plugins: [operationLogPlugin(log, metrics), varyByOrigin(config.CORS_ORIGINS), ...requestLimitPlugins(config), errorCodesPlugin(), inputGuardPlugin(), sseConnectionsPlugin(), shared.plugin],
+    plugins: [
+      operationLogPlugin(log, metrics),
+      varyByOrigin(config.CORS_ORIGINS),
+      ...requestLimitPlugins(config),
+      errorCodesPlugin(),
+      inputGuardPlugin(),
+      sseConnectionsPlugin(),
+      shared.plugin,
+    ],
     logging: {
       debug: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
       info: (...a) => log.info(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
@@ -98,7 +106,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }),
   });
 
-  const graphiql = config.GRAPHIQL ? graphiqlPage(yoga.graphqlEndpoint, () => renderGraphiQL({ title: 'Parley', defaultQuery: GRAPHIQL_QUERY })) : null;
+  const graphiql = config.GRAPHIQL
+    ? graphiqlPage(yoga.graphqlEndpoint, () => renderGraphiQL({ title: 'Parley', defaultQuery: GRAPHIQL_QUERY }))
+    : null;
   let url = '';
   let metricsServer: Server | null = null;
   let stopping: Promise<void> | null = null;

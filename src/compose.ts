@@ -46,7 +46,18 @@ export async function createDeps(config: Config, log: Logger, counters = new Cou
   };
   const tokens = createTokens(await tokenSecret(config, db), config.TOKEN_TTL_SECONDS);
   const rateLimits = await createRateLimits(config, log, (limit) => counters.bump(counters.rateLimited, limit));
-  const base = { config, log, db, prisma: db.prisma, tokens, hostTokens: createHostTokens(config), channelLock: new KeyedMutex(), feeds: new FeedRegistry(), rateLimits, counters };
+  const base = {
+    config,
+    log,
+    db,
+    prisma: db.prisma,
+    tokens,
+    hostTokens: createHostTokens(config),
+    channelLock: new KeyedMutex(),
+    feeds: new FeedRegistry(),
+    rateLimits,
+    counters,
+  };
   let presence: PresenceService | null = null;
   const expire = (sessionId: string) => {
     presence?.leaveSession(sessionId, 'expired').catch((err) => log.error({ err, sessionId }, 'presence expiry failed'));
@@ -58,7 +69,16 @@ export async function createDeps(config: Config, log: Logger, counters = new Cou
     presence = new PresenceService(tracker, pubsub);
     const liveness = createLocalLiveness(config.PRESENCE_GRACE_MS, expire);
     const sessions = await sessionGate(db, pubsub, log, base.feeds);
-    return { ...base, pubsub, tracker, presence, liveness, sessions, redis: null, connections: createMemoryConnectionLimit(config.MAX_CONNECTIONS_PER_USER) };
+    return {
+      ...base,
+      pubsub,
+      tracker,
+      presence,
+      liveness,
+      sessions,
+      redis: null,
+      connections: createMemoryConnectionLimit(config.MAX_CONNECTIONS_PER_USER),
+    };
   }
 
   const redis = await connectRedis(config.REDIS_URL, config.REDIS_PREFIX, log, {
@@ -91,7 +111,11 @@ export async function createDeps(config: Config, log: Logger, counters = new Cou
     },
     log,
   );
-  connections = createRedisConnectionLimit(redis, { limit: config.MAX_CONNECTIONS_PER_USER, node: liveness.node, expiryMs: config.NODE_EXPIRY_MS }, log);
+  connections = createRedisConnectionLimit(
+    redis,
+    { limit: config.MAX_CONNECTIONS_PER_USER, node: liveness.node, expiryMs: config.NODE_EXPIRY_MS },
+    log,
+  );
   await liveness.start();
   redis.onResume(() => {
     pubsub.catchUp();

@@ -24,8 +24,13 @@ const rate = z
  */
 const origins = z
   .string()
-  .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
-  .refine((list) => list.length === 1 && (list[0] === '*' || list[0] === 'off') || (list.length > 0 && list.every(isOrigin)), {
+  .transform((v) =>
+    v
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .refine((list) => (list.length === 1 && (list[0] === '*' || list[0] === 'off')) || (list.length > 0 && list.every(isOrigin)), {
     message: 'expected "*", "off", or origins such as https://app.example.com separated by commas (scheme, host and port only)',
   });
 
@@ -122,7 +127,10 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   if (production && !config.JWT_SECRET && !config.DATABASE_URL) {
     throw new ConfigError('Invalid configuration: JWT_SECRET: required when NODE_ENV=production without DATABASE_URL');
   }
-  if (config.HTTP_REQUEST_TIMEOUT_MS > 0 && (config.HTTP_HEADERS_TIMEOUT_MS === 0 || config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS)) {
+  if (
+    config.HTTP_REQUEST_TIMEOUT_MS > 0 &&
+    (config.HTTP_HEADERS_TIMEOUT_MS === 0 || config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS)
+  ) {
     throw new ConfigError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS: must be set and at most HTTP_REQUEST_TIMEOUT_MS');
   }
   if (config.NODE_EXPIRY_MS <= config.NODE_HEARTBEAT_MS) {

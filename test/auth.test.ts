@@ -66,14 +66,24 @@ describe.each(backends())('sessions ($name)', (backend) => {
   });
 
   it('refuses bad device ids and usernames', async () => {
-    for (const vars of [{ d: 'short' }, { d: 'x'.repeat(129) }, { d: 'bad\u0000device' }, { d: uniqueName('device'), u: 'has space' }, { d: uniqueName('device'), u: '' }]) {
+    for (const vars of [
+      { d: 'short' },
+      { d: 'x'.repeat(129) },
+      { d: 'bad\u0000device' },
+      { d: uniqueName('device'), u: 'has space' },
+      { d: uniqueName('device'), u: '' },
+    ]) {
       const r = await server.gql(AUTH, vars);
       expect(r.errors?.[0]?.extensions?.code, JSON.stringify(vars)).toBe('BAD_USER_INPUT');
     }
   });
 
   it('answers UNAUTHENTICATED over HTTP without a valid token', async () => {
-    const forged = await new SignJWT({ sid: 's', name: 'n' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer('parley').sign(new TextEncoder().encode('x'.repeat(32)));
+    const forged = await new SignJWT({ sid: 's', name: 'n' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setIssuer('parley')
+      .sign(new TextEncoder().encode('x'.repeat(32)));
     for (const token of [undefined, 'garbage', forged]) {
       const r = await server.gql(`{ me { id } }`, {}, token);
       expect(r.errors?.[0]?.extensions?.code, String(token)).toBe('UNAUTHENTICATED');

@@ -20,7 +20,15 @@ describe('the production build', () => {
     // No tsx, no loader: what a production start runs.
     const child = spawn(process.execPath, ['dist/main.js'], {
       cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: 'memory://',
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'test',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -30,7 +38,15 @@ describe('the production build', () => {
     stop = async () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     };
-    await until(() => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false), 60_000, `the built server to start:\n${output}`);
+    await until(
+      () =>
+        fetch(`http://127.0.0.1:${port}/health`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      60_000,
+      `the built server to start:\n${output}`,
+    );
 
     const api = endpoint(`http://127.0.0.1:${port}/graphql`);
     const ada = await api.signIn();

@@ -27,7 +27,9 @@ describe.each(backends())('what client authors need ($name)', (backend) => {
     const first = (await server.gql(SEND, { c: room, content: { text: 'hi' }, id: 'local-1' }, ada.token)).data.sendMessage;
     expect(first).toMatchObject({ kind: 'CHAT', code: 0, clientMessageId: 'local-1', persistent: true });
     // A retry, and several at once (a flaky network), all get the first message back.
-    const retries = await Promise.all([1, 2, 3].map(() => server.gql(SEND, { c: room, content: { text: 'hi' }, id: 'local-1' }, ada.token)));
+    const retries = await Promise.all(
+      [1, 2, 3].map(() => server.gql(SEND, { c: room, content: { text: 'hi' }, id: 'local-1' }, ada.token)),
+    );
     for (const r of retries) expect(r.data.sendMessage.messageId).toBe(first.messageId);
     // The same id from another user, or without an id, is another message.
     const bobs = (await server.gql(SEND, { c: room, content: { text: 'me too' }, id: 'local-1' }, bob.token)).data.sendMessage;
@@ -70,13 +72,24 @@ describe.each(backends())('what client authors need ($name)', (backend) => {
   it('gives every presence an id that is the same wherever it appears, so a normalized cache can key it', async () => {
     const [ada, bob] = [await server.signIn(), await server.signIn()];
     const name = uniqueName('room');
-    const adaJoin = (await server.gql(`mutation($t: String!) { joinChat(target: $t, type: ROOM) { id self { id sessionId } } }`, { t: name }, ada.token)).data.joinChat;
-    const watch = subscribe(server.ws(ada), `subscription($c: ID) { channelPresence(channelId: $c) { joins { id sessionId } } }`, { c: adaJoin.id });
+    const adaJoin = (
+      await server.gql(`mutation($t: String!) { joinChat(target: $t, type: ROOM) { id self { id sessionId } } }`, { t: name }, ada.token)
+    ).data.joinChat;
+    const watch = subscribe(server.ws(ada), `subscription($c: ID) { channelPresence(channelId: $c) { joins { id sessionId } } }`, {
+      c: adaJoin.id,
+    });
     await feedsLive(server, ada, 1);
-    const bobJoin = (await server.gql(`mutation($t: String!) { joinChat(target: $t, type: ROOM) { self { id } presences { id sessionId } } }`, { t: name }, bob.token)).data.joinChat;
+    const bobJoin = (
+      await server.gql(
+        `mutation($t: String!) { joinChat(target: $t, type: ROOM) { self { id } presences { id sessionId } } }`,
+        { t: name },
+        bob.token,
+      )
+    ).data.joinChat;
     expect(bobJoin.presences).toEqual([adaJoin.self]);
     expect((await watch.next()).joins).toEqual([{ id: bobJoin.self.id, sessionId: bob.sessionId }]);
-    const listed = (await server.gql(`query($c: ID!) { channelPresences(channelId: $c) { id sessionId } }`, { c: adaJoin.id }, ada.token)).data.channelPresences;
+    const listed = (await server.gql(`query($c: ID!) { channelPresences(channelId: $c) { id sessionId } }`, { c: adaJoin.id }, ada.token))
+      .data.channelPresences;
     expect(listed.map((p: any) => p.id).sort()).toEqual([adaJoin.self.id, bobJoin.self.id].sort());
     expect(new Set(listed.map((p: any) => p.id)).size).toBe(2);
     watch.close();
@@ -85,7 +98,8 @@ describe.each(backends())('what client authors need ($name)', (backend) => {
   it('finds users by id or by username regardless of case, leaving unknown ones out', async () => {
     const [ada, bob] = [await server.signIn(), await server.signIn()];
     const q = `query($ids: [ID!], $names: [String!]) { users(ids: $ids, usernames: $names) { id username } }`;
-    const found = (await server.gql(q, { ids: [ada.userId, 'nobody'], names: [bob.username.toUpperCase(), 'nobody-at-all'] }, ada.token)).data.users;
+    const found = (await server.gql(q, { ids: [ada.userId, 'nobody'], names: [bob.username.toUpperCase(), 'nobody-at-all'] }, ada.token))
+      .data.users;
     expect(found.map((u: any) => u.id).sort()).toEqual([ada.userId, bob.userId].sort());
     expect((await server.gql(q, { ids: [ada.userId] })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
@@ -119,7 +133,9 @@ describe.each(backends())('what client authors need ($name)', (backend) => {
     live.close();
 
     await ok(server, Q.join, { t: owner.userId, type: 'DIRECT' }, bob);
-    const kinds = (await ok(server, `{ notifications { edges { node { kind code } } } }`, {}, owner)).notifications.edges.map((e: any) => e.node);
+    const kinds = (await ok(server, `{ notifications { edges { node { kind code } } } }`, {}, owner)).notifications.edges.map(
+      (e: any) => e.node,
+    );
     expect(kinds).toContainEqual({ kind: 'DIRECT_INVITE', code: -1 });
   });
 });

@@ -6,7 +6,14 @@ import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from './helpers/backends.js';
-import { HistoryDocument, JoinRoomDocument, LiveDocument, SendDocument, SignInDocument, type LiveSubscription } from './generated/operations.js';
+import {
+  HistoryDocument,
+  JoinRoomDocument,
+  LiveDocument,
+  SendDocument,
+  SignInDocument,
+  type LiveSubscription,
+} from './generated/operations.js';
 import { feedsLive, joinRoom, send, startServer, uniqueName, until, type Session, type TestServer } from './helpers/server.js';
 
 // Frontends run these libraries; the server must behave as they expect.
@@ -21,7 +28,12 @@ describe.each(backends())('real client libraries ($name)', (backend) => {
     const anon = createUrql({ url: server.url, exchanges: [fetchExchange] });
     const auth = await anon.mutation(SignInDocument, { deviceId: uniqueName('device') }).toPromise();
     const { token, sessionId } = auth.data!.authenticateDevice;
-    const ws = createWsClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+    const ws = createWsClient({
+      url: server.wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
     const client = createUrql({
       url: server.url,
       fetchOptions: { headers: { authorization: `Bearer ${token}` } },
@@ -38,7 +50,9 @@ describe.each(backends())('real client libraries ($name)', (backend) => {
     const joined = await client.mutation(JoinRoomDocument, { name: uniqueName('room') }).toPromise();
     const channelId = joined.data!.joinChat.id;
     const received: LiveSubscription['channelMessage'][] = [];
-    const { unsubscribe } = client.subscription(LiveDocument, { channelId }).subscribe((r) => r.data && received.push(r.data.channelMessage));
+    const { unsubscribe } = client
+      .subscription(LiveDocument, { channelId })
+      .subscribe((r) => r.data && received.push(r.data.channelMessage));
     await feedsLive(server, { sessionId } as Session, 1);
     for (const text of ['one', 'two', 'three']) {
       const r = await client.mutation(SendDocument, { channelId, content: { text } }).toPromise();
@@ -46,9 +60,11 @@ describe.each(backends())('real client libraries ($name)', (backend) => {
     }
     await until(() => received.length === 3, 5000, 'three messages through urql');
     expect(received.map((m) => m.content.text)).toEqual(['one', 'two', 'three']);
-    const p1 = (await client.query(HistoryDocument, { channelId, first: 2 }, { requestPolicy: 'network-only' }).toPromise()).data!.channelMessages;
+    const p1 = (await client.query(HistoryDocument, { channelId, first: 2 }, { requestPolicy: 'network-only' }).toPromise()).data!
+      .channelMessages;
     expect(p1.edges.map((e) => e.node.content.text)).toEqual(['three', 'two']);
-    const p2 = (await client.query(HistoryDocument, { channelId, first: 2, after: p1.pageInfo.endCursor }).toPromise()).data!.channelMessages;
+    const p2 = (await client.query(HistoryDocument, { channelId, first: 2, after: p1.pageInfo.endCursor }).toPromise()).data!
+      .channelMessages;
     expect(p2.edges.map((e) => e.node.content.text)).toEqual(['one']);
     expect(p2.pageInfo.hasNextPage).toBe(false);
     const bad = await client.query(HistoryDocument, { channelId, first: 101 }).toPromise();
@@ -59,7 +75,12 @@ describe.each(backends())('real client libraries ($name)', (backend) => {
 
   it('Apollo Client with GraphQLWsLink: subscribe and read history through the cache', async () => {
     const ada = await server.signIn();
-    const ws = createWsClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${ada.token}` } });
+    const ws = createWsClient({
+      url: server.wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${ada.token}` },
+    });
     const link = split(
       ({ query }) => {
         const def = getMainDefinition(query);
@@ -72,7 +93,10 @@ describe.each(backends())('real client libraries ($name)', (backend) => {
     const room = await joinRoom(server, ada, uniqueName('room'));
     const received: any[] = [];
     const sub = client
-      .subscribe({ query: apolloGql`subscription Live($c: ID) { channelMessage(channelId: $c) { id channelId content createTime } }`, variables: { c: room } })
+      .subscribe({
+        query: apolloGql`subscription Live($c: ID) { channelMessage(channelId: $c) { id channelId content createTime } }`,
+        variables: { c: room },
+      })
       .subscribe({ next: (r: any) => r.data && received.push(r.data.channelMessage) });
     await feedsLive(server, ada, 1);
     const ack = await send(server, ada, room, { text: 'hi apollo' });

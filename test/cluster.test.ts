@@ -58,7 +58,9 @@ describe.skipIf(!DATABASE || !REDIS)('three server processes on PostgreSQL and R
   }
 
   const presenceIds = async (node: NodeProcess, s: Session, channelId: string) =>
-    ((await node.gql(Q.presences, { c: channelId }, s.token)).data.channelPresences as { sessionId: string }[]).map((p) => p.sessionId).sort();
+    ((await node.gql(Q.presences, { c: channelId }, s.token)).data.channelPresences as { sessionId: string }[])
+      .map((p) => p.sessionId)
+      .sort();
 
   it('delivers messages sent on two processes to subscribers on the others once each, in history order', async () => {
     const room = uniqueName('room');

@@ -13,9 +13,7 @@ describe('configuration documents itself', () => {
   });
 
   it('accepts every value .env.example shows', () => {
-    const values = Object.fromEntries(
-      [...read('.env.example').matchAll(/^# ([A-Z_]+)=(.*)$/gm)].map(([, k, v]) => [k!, v!]),
-    );
+    const values = Object.fromEntries([...read('.env.example').matchAll(/^# ([A-Z_]+)=(.*)$/gm)].map(([, k, v]) => [k!, v!]));
     // JWT_SECRET's example is a placeholder of the right length; the rest are the defaults.
     expect(() => parseConfig(values)).not.toThrow();
   });

@@ -38,9 +38,19 @@ describe('connections per user over Server-Sent Events', () => {
   async function accepted(s: Session, room: string, live: number): Promise<SseStream | null> {
     const stream = await onMessage(s, room);
     // A refusal is the stream's first and only event; an accepted stream sends nothing until a message.
-    const refused = stream.next().then(() => true, () => false);
-    const running = feedsLive(server, s, live).then(() => true, () => false);
-    if (await Promise.race([refused.then((r) => (r ? 'refused' : 'unknown')), running.then((r) => (r ? 'running' : 'unknown'))]) === 'running') return stream;
+    const refused = stream.next().then(
+      () => true,
+      () => false,
+    );
+    const running = feedsLive(server, s, live).then(
+      () => true,
+      () => false,
+    );
+    if (
+      (await Promise.race([refused.then((r) => (r ? 'refused' : 'unknown')), running.then((r) => (r ? 'running' : 'unknown'))])) ===
+      'running'
+    )
+      return stream;
     stream.abort();
     return null;
   }

@@ -18,7 +18,11 @@ async function fromBrowser(server: TestServer, origin: string) {
     credentials: r.headers.get('access-control-allow-credentials'),
     vary: r.headers.get('vary'),
   });
-  return { post: cors(post), status: post.status, preflight: { ...cors(preflight), headers: preflight.headers.get('access-control-allow-headers') } };
+  return {
+    post: cors(post),
+    status: post.status,
+    preflight: { ...cors(preflight), headers: preflight.headers.get('access-control-allow-headers') },
+  };
 }
 
 describe('CORS', () => {

@@ -48,7 +48,18 @@ describe.each(backends())('direct WebSocket delivery ($name)', (backend) => {
   it('masks a failing field exactly as SSE does, without revealing the cause', async () => {
     const { ada, room, ws, stream } = await roomWithListeners();
     // An event no service would publish: a message without a username (a non-null field).
-    const broken = { id: uuidv7(), channelId: room, seq: null, code: 0, senderId: ada.userId, username: null, content: {}, createTime: new Date(), updateTime: new Date(), persistent: false };
+    const broken = {
+      id: uuidv7(),
+      channelId: room,
+      seq: null,
+      code: 0,
+      senderId: ada.userId,
+      username: null,
+      content: {},
+      createTime: new Date(),
+      updateTime: new Date(),
+      persistent: false,
+    };
     await server.app.deps.pubsub.publish('channel', room, { type: 'message', message: broken as never });
     const overWs = await ws.error();
     const overSse = await stream.next();

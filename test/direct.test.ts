@@ -46,7 +46,12 @@ describe.each(backends())('direct chats and blocks ($name)', (backend) => {
     await joinDirect(ada, bob.userId);
     await server.gql(Q.leave, { c }, ada.token);
     await joinDirect(ada, bob.userId);
-    const again = await ok(server, `mutation($d: String!) { authenticateDevice(deviceId: $d) { token sessionId user { id username } } }`, { d: ada.deviceId }, ada);
+    const again = await ok(
+      server,
+      `mutation($d: String!) { authenticateDevice(deviceId: $d) { token sessionId user { id username } } }`,
+      { d: ada.deviceId },
+      ada,
+    );
     await joinDirect({ ...ada, token: again.authenticateDevice.token }, bob.userId);
     expect(await invites(bob)).toHaveLength(1);
     // Bob joins (accepting), then leaves; ada's next join is a new invitation.

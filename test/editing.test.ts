@@ -20,12 +20,32 @@ describe.each(backends())('updating and removing messages ($name)', (backend) =>
     await sub.next();
     await sub.next();
     const updated = (await ok(server, S.update, { c: room, m: sent.messageId, content: { text: 'hello' } }, ada)).updateMessage;
-    expect(updated).toMatchObject({ channelId: room, messageId: sent.messageId, code: 1, username: ada.username, persistent: true, createTime: sent.createTime });
+    expect(updated).toMatchObject({
+      channelId: room,
+      messageId: sent.messageId,
+      code: 1,
+      username: ada.username,
+      persistent: true,
+      createTime: sent.createTime,
+    });
     expect(Date.parse(updated.updateTime)).toBeGreaterThan(Date.parse(sent.updateTime));
-    expect(await sub.next()).toMatchObject({ id: sent.messageId, code: 1, senderId: ada.userId, content: { text: 'hello' }, createTime: sent.createTime, updateTime: updated.updateTime });
+    expect(await sub.next()).toMatchObject({
+      id: sent.messageId,
+      code: 1,
+      senderId: ada.userId,
+      content: { text: 'hello' },
+      createTime: sent.createTime,
+      updateTime: updated.updateTime,
+    });
     let history = await historyOf(bob.token, room);
     expect(history).toHaveLength(2);
-    expect(history[0]).toMatchObject({ id: sent.messageId, code: 0, content: { text: 'hello' }, createTime: sent.createTime, updateTime: updated.updateTime });
+    expect(history[0]).toMatchObject({
+      id: sent.messageId,
+      code: 0,
+      content: { text: 'hello' },
+      createTime: sent.createTime,
+      updateTime: updated.updateTime,
+    });
 
     const removed = (await ok(server, S.remove, { c: room, m: sent.messageId }, ada)).removeMessage;
     expect(removed).toMatchObject({ messageId: sent.messageId, code: 2 });
@@ -64,15 +84,25 @@ describe.each(backends())('updating and removing messages ($name)', (backend) =>
       expect((await refused(server, query, vars, who)).extensions?.code, what).toBe(code);
     }
     // A session joined with persistence: false cannot touch stored messages, even its user's own.
-    const again = await ok(server, `mutation($d: String!) { authenticateDevice(deviceId: $d) { token sessionId } }`, { d: ada.deviceId }, ada);
+    const again = await ok(
+      server,
+      `mutation($d: String!) { authenticateDevice(deviceId: $d) { token sessionId } }`,
+      { d: ada.deviceId },
+      ada,
+    );
     const adaEphemeral = { ...ada, token: again.authenticateDevice.token };
     await joinRoom(server, adaEphemeral, name, { persistence: false });
-    expect((await refused(server, S.update, { c: room, m: mine.messageId, content: { x: 1 } }, adaEphemeral)).extensions?.code).toBe('FORBIDDEN');
+    expect((await refused(server, S.update, { c: room, m: mine.messageId, content: { x: 1 } }, adaEphemeral)).extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     expect((await refused(server, S.remove, { c: room, m: mine.messageId }, adaEphemeral)).extensions?.code).toBe('FORBIDDEN');
     const marker = await send(server, bob, room, { text: 'marker' });
     expect((await sub.next()).id).toBe(marker.messageId);
     const history = await historyOf(ada.token, room);
-    expect(history.map((m: any) => [m.id, m.content])).toEqual([[mine.messageId, { text: 'original' }], [marker.messageId, { text: 'marker' }]]);
+    expect(history.map((m: any) => [m.id, m.content])).toEqual([
+      [mine.messageId, { text: 'original' }],
+      [marker.messageId, { text: 'marker' }],
+    ]);
     expect(history[0].updateTime).toBe(history[0].createTime);
     sub.close();
   });

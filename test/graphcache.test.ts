@@ -19,21 +19,151 @@ const keys = {
   NotificationEdge: embedded,
 };
 
-const SIGN_IN = gql`mutation($d: String!) { authenticateDevice(deviceId: $d) { id token sessionId user { id username } } }`;
-const JOIN = gql`mutation($t: String!) { joinChat(target: $t, type: ROOM) { id type roomName presences { id userId username } self { id sessionId } } }`;
-const SEND = gql`mutation($c: ID!, $text: String!) { sendMessage(channelId: $c, content: { text: $text }, clientMessageId: $text) { id messageId kind clientMessageId } }`;
-const LIVE = gql`subscription($c: ID) { channelMessage(channelId: $c) { id kind content cursor clientMessageId } }`;
-const PRESENCE = gql`subscription($c: ID) { channelPresence(channelId: $c) { channelId joins { id username } leaves { id username } } }`;
-const READS = gql`query($c: ID!, $g: ID!, $name: String!) {
-  me { id username }
-  users(usernames: [$name]) { id username }
-  myChannels { id type presences { id username } self { id } }
-  channelPresences(channelId: $c) { id username }
-  channelMessages(channelId: $c, first: 10) { edges { cursor node { id kind content } } pageInfo { hasNextPage endCursor } cacheableCursor }
-  groupMembers(groupId: $g) { edges { node { id role user { id username } } } pageInfo { hasNextPage } }
-  notifications { edges { node { id kind code } } pageInfo { hasNextPage } }
-}`;
-const GROUP = gql`mutation($n: String!) { createGroup(name: $n) { id name memberCount } }`;
+const SIGN_IN = gql`
+  mutation ($d: String!) {
+    authenticateDevice(deviceId: $d) {
+      id
+      token
+      sessionId
+      user {
+        id
+        username
+      }
+    }
+  }
+`;
+const JOIN = gql`
+  mutation ($t: String!) {
+    joinChat(target: $t, type: ROOM) {
+      id
+      type
+      roomName
+      presences {
+        id
+        userId
+        username
+      }
+      self {
+        id
+        sessionId
+      }
+    }
+  }
+`;
+const SEND = gql`
+  mutation ($c: ID!, $text: String!) {
+    sendMessage(channelId: $c, content: { text: $text }, clientMessageId: $text) {
+      id
+      messageId
+      kind
+      clientMessageId
+    }
+  }
+`;
+const LIVE = gql`
+  subscription ($c: ID) {
+    channelMessage(channelId: $c) {
+      id
+      kind
+      content
+      cursor
+      clientMessageId
+    }
+  }
+`;
+const PRESENCE = gql`
+  subscription ($c: ID) {
+    channelPresence(channelId: $c) {
+      channelId
+      joins {
+        id
+        username
+      }
+      leaves {
+        id
+        username
+      }
+    }
+  }
+`;
+const READS = gql`
+  query ($c: ID!, $g: ID!, $name: String!) {
+    me {
+      id
+      username
+    }
+    users(usernames: [$name]) {
+      id
+      username
+    }
+    myChannels {
+      id
+      type
+      presences {
+        id
+        username
+      }
+      self {
+        id
+      }
+    }
+    channelPresences(channelId: $c) {
+      id
+      username
+    }
+    channelMessages(channelId: $c, first: 10) {
+      edges {
+        cursor
+        node {
+          id
+          kind
+          content
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      cacheableCursor
+    }
+    groupMembers(groupId: $g) {
+      edges {
+        node {
+          id
+          role
+          user {
+            id
+            username
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+      }
+    }
+    notifications {
+      edges {
+        node {
+          id
+          kind
+          code
+        }
+      }
+      pageInfo {
+        hasNextPage
+      }
+    }
+  }
+`;
+const GROUP = gql`
+  mutation ($n: String!) {
+    createGroup(name: $n) {
+      id
+      name
+      memberCount
+    }
+  }
+`;
 
 describe.each(backends().slice(0, 1))('urql with graphcache ($name)', (backend) => {
   let server: TestServer;
@@ -48,14 +178,23 @@ describe.each(backends().slice(0, 1))('urql with graphcache ($name)', (backend) 
     vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.map(String).join(' ')));
     const anon = createUrql({ url: server.url, exchanges: [cacheExchange({ keys }), fetchExchange] });
     const signed = (await anon.mutation(SIGN_IN, { d: uniqueName('device') }).toPromise()).data.authenticateDevice;
-    const ws = createWsClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${signed.token}` } });
+    const ws = createWsClient({
+      url: server.wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${signed.token}` },
+    });
     const client = createUrql({
       url: server.url,
       fetchOptions: { headers: { authorization: `Bearer ${signed.token}` } },
       exchanges: [
         cacheExchange({ keys }),
         fetchExchange,
-        subscriptionExchange({ forwardSubscription: (request) => ({ subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }) }) }),
+        subscriptionExchange({
+          forwardSubscription: (request) => ({
+            subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+          }),
+        }),
       ],
     });
     const room = uniqueName('room');

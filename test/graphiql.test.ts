@@ -15,7 +15,9 @@ const haveChromium = existsSync(CHROMIUM);
 // CI sets PARLEY_E2E=1 and installs Chromium: there a missing browser is a failure, not a skip.
 const required = process.env.PARLEY_E2E === '1';
 if (!haveChromium && !required) {
-  console.warn(`\n  SKIPPED the GraphiQL browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).\n  With PARLEY_E2E=1 this is a failure instead.\n`);
+  console.warn(
+    `\n  SKIPPED the GraphiQL browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).\n  With PARLEY_E2E=1 this is a failure instead.\n`,
+  );
 }
 
 const WAIT = { timeout: 30_000 };
@@ -24,7 +26,9 @@ const WAIT = { timeout: 30_000 };
 const modelText = (page: Page, uriEnd: string) =>
   page.evaluate(
     // GraphiQL 5 keeps its Monaco instance on globalThis.__MONACO.
-    (end) => ((globalThis as any).__MONACO?.editor.getModels() as any[] | undefined)?.find((m) => String(m.uri).endsWith(end))?.getValue() as string | undefined,
+    (end) =>
+      ((globalThis as any).__MONACO?.editor.getModels() as any[] | undefined)?.find((m) => String(m.uri).endsWith(end))?.getValue() as
+        string | undefined,
     uriEnd,
   );
 const editor = (page: Page, uriEnd: string) => page.locator(`.monaco-editor[data-uri$="${uriEnd}"]`);
@@ -46,10 +50,13 @@ async function result(page: Page): Promise<any> {
 /** Waits until the result pane holds a result with data for `field`, and returns that data. */
 async function dataOf(page: Page, field: string): Promise<any> {
   await expect
-    .poll(async () => {
-      const r = await result(page);
-      return r?.data?.[field] != null || r?.errors != null;
-    }, { ...WAIT, message: `a result of ${field}` })
+    .poll(
+      async () => {
+        const r = await result(page);
+        return r?.data?.[field] != null || r?.errors != null;
+      },
+      { ...WAIT, message: `a result of ${field}` },
+    )
     .toBe(true);
   const r = await result(page);
   expect(r.errors, `${field} failed`).toBeUndefined();
@@ -106,50 +113,58 @@ describe.skipIf(!haveChromium && !required)('the README quick start in GraphiQL,
     await page.locator('button.graphiql-execute-button').waitFor(WAIT);
     await editor(page, OPERATION).waitFor(WAIT);
     // "GraphiQL opens with the operations below ready to run."
-    await expect.poll(() => modelText(page, OPERATION), WAIT).toMatch(/mutation SignIn[\s\S]*mutation Join[\s\S]*mutation Send[\s\S]*subscription Live[\s\S]*query History/);
+    await expect
+      .poll(() => modelText(page, OPERATION), WAIT)
+      .toMatch(/mutation SignIn[\s\S]*mutation Join[\s\S]*mutation Send[\s\S]*subscription Live[\s\S]*query History/);
     return page;
   }
 
-  it('ada listens with Live in one window; bob signs in, joins and sends in a second; the message shows in the first', { timeout: 240_000 }, async () => {
-    // Window A. 1. Sign in, and the token into the Headers tab.
-    const a = await openGraphiQL('ada');
-    await run(a, 'SignIn');
-    const ada = await dataOf(a, 'authenticateDevice');
-    expect(ada.user.username).toBe('ada');
-    await authorize(a, ada.token);
-    // 2. Join the lobby.
-    await run(a, 'Join');
-    expect(await dataOf(a, 'joinChat')).toMatchObject({ id: 'room:lobby' });
-    // 3. Listen: Live runs (the run button turns into a stop button) and the server has its feed.
-    await run(a, 'Live');
-    await a.getByRole('button', { name: /^Stop/ }).waitFor(WAIT);
-    await until(() => parley.app.deps.feeds.count(ada.sessionId) >= 1, WAIT.timeout, "ada's Live subscription on the server");
+  it(
+    'ada listens with Live in one window; bob signs in, joins and sends in a second; the message shows in the first',
+    { timeout: 240_000 },
+    async () => {
+      // Window A. 1. Sign in, and the token into the Headers tab.
+      const a = await openGraphiQL('ada');
+      await run(a, 'SignIn');
+      const ada = await dataOf(a, 'authenticateDevice');
+      expect(ada.user.username).toBe('ada');
+      await authorize(a, ada.token);
+      // 2. Join the lobby.
+      await run(a, 'Join');
+      expect(await dataOf(a, 'joinChat')).toMatchObject({ id: 'room:lobby' });
+      // 3. Listen: Live runs (the run button turns into a stop button) and the server has its feed.
+      await run(a, 'Live');
+      await a.getByRole('button', { name: /^Stop/ }).waitFor(WAIT);
+      await until(() => parley.app.deps.feeds.count(ada.sessionId) >= 1, WAIT.timeout, "ada's Live subscription on the server");
 
-    // Window B. 4. Sign in as bob: in SignIn, deviceId "graphiql-device-2" and username "bob".
-    const b = await openGraphiQL('bob');
-    const query = (await modelText(b, OPERATION))!;
-    const asBob = query.replace('deviceId: "graphiql-device-1"', 'deviceId: "graphiql-device-2"').replace('username: "ada"', 'username: "bob"');
-    expect(asBob, 'the README edit applies to the default SignIn').not.toBe(query);
-    await replaceText(b, OPERATION, asBob);
-    await run(b, 'SignIn');
-    const bob = await dataOf(b, 'authenticateDevice');
-    expect(bob.user.username).toBe('bob');
-    expect(bob.user.id).not.toBe(ada.user.id);
-    await authorize(b, bob.token);
-    await run(b, 'Join');
-    const joined = await dataOf(b, 'joinChat');
-    expect(joined.id).toBe('room:lobby');
-    expect(joined.presences).toContainEqual({ username: 'ada' });
-    await run(b, 'Send');
-    // "the mutation returns its acknowledgement"
-    const ack = await dataOf(b, 'sendMessage');
-    expect(ack.messageId).toEqual(expect.any(String));
+      // Window B. 4. Sign in as bob: in SignIn, deviceId "graphiql-device-2" and username "bob".
+      const b = await openGraphiQL('bob');
+      const query = (await modelText(b, OPERATION))!;
+      const asBob = query
+        .replace('deviceId: "graphiql-device-1"', 'deviceId: "graphiql-device-2"')
+        .replace('username: "ada"', 'username: "bob"');
+      expect(asBob, 'the README edit applies to the default SignIn').not.toBe(query);
+      await replaceText(b, OPERATION, asBob);
+      await run(b, 'SignIn');
+      const bob = await dataOf(b, 'authenticateDevice');
+      expect(bob.user.username).toBe('bob');
+      expect(bob.user.id).not.toBe(ada.user.id);
+      await authorize(b, bob.token);
+      await run(b, 'Join');
+      const joined = await dataOf(b, 'joinChat');
+      expect(joined.id).toBe('room:lobby');
+      expect(joined.presences).toContainEqual({ username: 'ada' });
+      await run(b, 'Send');
+      // "the mutation returns its acknowledgement"
+      const ack = await dataOf(b, 'sendMessage');
+      expect(ack.messageId).toEqual(expect.any(String));
 
-    // "The message appears in the first window's Live", which is still running.
-    const live = await dataOf(a, 'channelMessage');
-    expect(live).toMatchObject({ username: 'bob', content: { text: 'hello' }, createTime: ack.createTime });
-    await expect.poll(() => a.getByRole('button', { name: /^Stop/ }).count(), WAIT).toBe(1);
-    expect(parley.app.deps.feeds.count(ada.sessionId)).toBe(1);
-    expect(pageErrors).toEqual([]);
-  });
+      // "The message appears in the first window's Live", which is still running.
+      const live = await dataOf(a, 'channelMessage');
+      expect(live).toMatchObject({ username: 'bob', content: { text: 'hello' }, createTime: ack.createTime });
+      await expect.poll(() => a.getByRole('button', { name: /^Stop/ }).count(), WAIT).toBe(1);
+      expect(parley.app.deps.feeds.count(ada.sessionId)).toBe(1);
+      expect(pageErrors).toEqual([]);
+    },
+  );
 });

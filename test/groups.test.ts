@@ -32,7 +32,9 @@ describe.each(backends())('groups ($name)', (backend) => {
     const open = await createGroup(server, owner, true);
     expect((await ok(server, S.joinGroup, { g: open }, bob)).joinGroup.memberCount).toBe(2);
     const events = await history(owner.token, `group:${open}`);
-    expect(events).toEqual([expect.objectContaining({ code: 3, senderId: bob.userId, content: { userId: bob.userId, actorId: bob.userId } })]);
+    expect(events).toEqual([
+      expect.objectContaining({ code: 3, senderId: bob.userId, content: { userId: bob.userId, actorId: bob.userId } }),
+    ]);
     // Joining again changes nothing and writes nothing.
     await ok(server, S.joinGroup, { g: open }, bob);
     expect(await history(owner.token, `group:${open}`)).toHaveLength(1);
@@ -59,7 +61,11 @@ describe.each(backends())('groups ($name)', (backend) => {
     expect(added).toMatchObject({ senderId: admin.userId, content: { groupId: closed, userId: cat.userId, actorId: admin.userId } });
     expect((await notificationsOf(server, owner)).filter((n) => n.code === -5)).toHaveLength(1);
     const codes = (await history(cat.token, `group:${closed}`)).map((m: any) => [m.code, m.content.userId]);
-    expect(codes).toEqual([[4, admin.userId], [7, admin.userId], [4, cat.userId]]);
+    expect(codes).toEqual([
+      [4, admin.userId],
+      [7, admin.userId],
+      [4, cat.userId],
+    ]);
     noteSub.close();
   });
 
@@ -140,7 +146,12 @@ describe.each(backends())('groups ($name)', (backend) => {
     await ok(server, S.add, { g, u: [bob.userId] }, owner);
     await ok(server, S.joinGroup, { g }, req);
     await ok(server, S.ban, { g, u: [banned.userId] }, owner);
-    expect(await rolesOf(server, owner, g)).toEqual({ [owner.userId]: 'SUPERADMIN', [bob.userId]: 'MEMBER', [req.userId]: 'JOIN_REQUEST', [banned.userId]: 'BANNED' });
+    expect(await rolesOf(server, owner, g)).toEqual({
+      [owner.userId]: 'SUPERADMIN',
+      [bob.userId]: 'MEMBER',
+      [req.userId]: 'JOIN_REQUEST',
+      [banned.userId]: 'BANNED',
+    });
     const first = (await ok(server, S.members, { g, first: 1 }, bob)).groupMembers;
     const second = (await ok(server, S.members, { g, first: 1, after: first.pageInfo.endCursor }, bob)).groupMembers;
     expect([...first.edges, ...second.edges].map((e: any) => e.node.role).sort()).toEqual(['MEMBER', 'SUPERADMIN']);

@@ -91,7 +91,11 @@ describe.each(backends())('server hooks ($name)', (backend) => {
     const updated = await server.gql(update, { c: id, m: ack.messageId, content: { text: 'the secret' } }, ada.token);
     expect(updated.data.updateMessage).toEqual({ messageId: ack.messageId, code: 1 });
     expect(await sub.next()).toMatchObject({ id: ack.messageId, code: 1, content: { text: 'the [redacted]' } });
-    const removed = await server.gql(`mutation($c: ID!, $m: ID!) { removeMessage(channelId: $c, messageId: $m) { code } }`, { c: id, m: ack.messageId }, ada.token);
+    const removed = await server.gql(
+      `mutation($c: ID!, $m: ID!) { removeMessage(channelId: $c, messageId: $m) { code } }`,
+      { c: id, m: ack.messageId },
+      ada.token,
+    );
     expect(removed.errors?.[0]).toMatchObject({ message: 'Messages in archive rooms are kept.', extensions: { code: 'FORBIDDEN' } });
     expect(await history(bob.token, id)).toEqual([expect.objectContaining({ id: ack.messageId, content: { text: 'the [redacted]' } })]);
     sub.close();
@@ -130,7 +134,11 @@ describe.each(backends())('server hooks ($name)', (backend) => {
     const { ada, id, sub } = await room();
     const ack = await send(server, ada, id, { text: 'boom' });
     expect((await sub.next()).id).toBe(ack.messageId);
-    await until(() => lines.some((l) => l.msg === 'after hook of sendMessage failed' && l.err?.message === 'after hook exploded'), 5000, 'the logged failure');
+    await until(
+      () => lines.some((l) => l.msg === 'after hook of sendMessage failed' && l.err?.message === 'after hook exploded'),
+      5000,
+      'the logged failure',
+    );
     sub.close();
   });
 
@@ -204,7 +212,9 @@ describe('hooks module from configuration (HOOKS_MODULE)', () => {
     await expect(start('./test/fixtures/failing-hooks.js')).rejects.toThrow(
       'HOOKS_MODULE ./test/fixtures/failing-hooks.js failed to load: moderation service key missing',
     );
-    await expect(start('./test/fixtures/no-such-file.js')).rejects.toThrow(/HOOKS_MODULE \.\/test\/fixtures\/no-such-file\.js failed to load: Cannot find module/);
+    await expect(start('./test/fixtures/no-such-file.js')).rejects.toThrow(
+      /HOOKS_MODULE \.\/test\/fixtures\/no-such-file\.js failed to load: Cannot find module/,
+    );
     await expect(start('./test/fixtures/misspelt-hooks.js')).rejects.toThrow(/hooks\.before\.sendMesage: unknown operation/);
   });
 });

@@ -11,7 +11,11 @@ const AUTH = `mutation($t: String!) { authenticateToken(token: $t) { token sessi
 const backend = backends()[0]!;
 
 /** What the host app's backend does: sign a short-lived token for its user. */
-function hostToken(claims: JWTPayload, key: Uint8Array | CryptoKey = new TextEncoder().encode(SECRET), header: Record<string, string> = { alg: 'HS256' }) {
+function hostToken(
+  claims: JWTPayload,
+  key: Uint8Array | CryptoKey = new TextEncoder().encode(SECRET),
+  header: Record<string, string> = { alg: 'HS256' },
+) {
   return new SignJWT(claims)
     .setProtectedHeader(header as never)
     .setIssuer(ISSUER)
@@ -45,10 +49,29 @@ describe('the host app vouches for its users with a shared secret', () => {
     const sub = uniqueName('app-user');
     const bad = [
       await hostToken({ sub }, new TextEncoder().encode('another-secret-that-is-long-enough-32')),
-      await new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode(SECRET)),
-      await new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience('someone-else').setExpirationTime('5m').sign(new TextEncoder().encode(SECRET)),
-      await new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://evil.example').setAudience(AUDIENCE).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET)),
-      await new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(AUDIENCE).sign(new TextEncoder().encode(SECRET)),
+      await new SignJWT({ sub })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+        .sign(new TextEncoder().encode(SECRET)),
+      await new SignJWT({ sub })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(ISSUER)
+        .setAudience('someone-else')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(SECRET)),
+      await new SignJWT({ sub })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('https://evil.example')
+        .setAudience(AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(SECRET)),
+      await new SignJWT({ sub })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .sign(new TextEncoder().encode(SECRET)),
       await hostToken({ sub: 'has:colon' }),
       await hostToken({ name: 'no id' }),
       'not-a-jwt',
@@ -68,7 +91,8 @@ describe('the host app vouches for its users with a shared secret', () => {
 
   it('gives a free name when the claimed one is taken or invalid', async () => {
     const taken = await server.signIn();
-    const r = (await server.gql(AUTH, { t: await hostToken({ sub: uniqueName('app-user'), name: taken.username.toUpperCase() }) })).data.authenticateToken;
+    const r = (await server.gql(AUTH, { t: await hostToken({ sub: uniqueName('app-user'), name: taken.username.toUpperCase() }) })).data
+      .authenticateToken;
     expect(r.user.username).not.toBe(taken.username.toUpperCase());
     expect(r.user.username.toLowerCase().startsWith(taken.username.toLowerCase())).toBe(true);
     const odd = (await server.gql(AUTH, { t: await hostToken({ sub: uniqueName('app-user'), name: 'has space' }) })).data.authenticateToken;
@@ -96,7 +120,9 @@ describe("the host app's public keys (JWKS)", () => {
 
   it('accepts a token signed with a published key and refuses one signed with any other, or with the shared-secret algorithm', async () => {
     const id = uniqueName('app-user');
-    const ok = await server.gql(AUTH, { t: await hostToken({ sub: id, name: 'Ada' + id.slice(-6) }, privateKey, { alg: 'ES256', kid: 'k1' }) });
+    const ok = await server.gql(AUTH, {
+      t: await hostToken({ sub: id, name: 'Ada' + id.slice(-6) }, privateKey, { alg: 'ES256', kid: 'k1' }),
+    });
     expect(ok.data.authenticateToken.user.id).toBe(id);
     const other = (await generateKeyPair('ES256')).privateKey;
     expect(code(await server.gql(AUTH, { t: await hostToken({ sub: id }, other, { alg: 'ES256', kid: 'k1' }) }))).toBe('UNAUTHENTICATED');

@@ -25,7 +25,12 @@ function layerOf(file: string): number | undefined {
   let longest = -1;
   for (const [rank, paths] of LAYERS) {
     for (const p of paths) {
-      const matches = p === 'modules/*.schema.ts' ? file.startsWith('modules/') && file.endsWith('.schema.ts') : p.endsWith('/') ? file.startsWith(p) : file === p;
+      const matches =
+        p === 'modules/*.schema.ts'
+          ? file.startsWith('modules/') && file.endsWith('.schema.ts')
+          : p.endsWith('/')
+            ? file.startsWith(p)
+            : file === p;
       // The most specific entry wins: hooks/types.ts over hooks/, a module's schema file over modules/.
       const weight = p === 'modules/*.schema.ts' ? 1000 : p.length;
       if (matches && weight > longest) [found, longest] = [rank, weight];
@@ -95,7 +100,11 @@ describe('import direction', () => {
       for (const [entry] of line.matchAll(/src\/[\w.-]+\/?(?!\*)/g)) if (!drawn.has(entry)) drawn.set(entry, rank);
     }
     const entries = readdirSync(SRC, { withFileTypes: true }).map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
-    expect(entries.filter((e) => drawn.get(`src/${e}`) !== layerOf(e)).map((e) => `src/${e}: drawn in ${drawn.get(`src/${e}`)}, layer ${layerOf(e)}`)).toEqual([]);
+    expect(
+      entries
+        .filter((e) => drawn.get(`src/${e}`) !== layerOf(e))
+        .map((e) => `src/${e}: drawn in ${drawn.get(`src/${e}`)}, layer ${layerOf(e)}`),
+    ).toEqual([]);
   });
 
   it('catches an import against the direction', () => {
@@ -103,6 +112,9 @@ describe('import direction', () => {
     expect(layerOf('db/index.ts')).toBeLessThan(layerOf('modules/messages/messages.service.ts')!);
     expect(layerOf('modules/messages/messages.schema.ts')).toBeGreaterThan(layerOf('modules/messages/messages.service.ts')!);
     expect(layerOf('hooks/types.ts')).toBeLessThan(layerOf('hooks/run.ts')!);
-    expect([..."import type { Deps } from '../deps.js';\nconst m = await import('./x.js');".matchAll(SPECIFIER)].map((m) => m[1])).toEqual(['../deps.js', './x.js']);
+    expect([..."import type { Deps } from '../deps.js';\nconst m = await import('./x.js');".matchAll(SPECIFIER)].map((m) => m[1])).toEqual([
+      '../deps.js',
+      './x.js',
+    ]);
   });
 });

@@ -19,7 +19,10 @@ describe.each(backends())('strings PostgreSQL cannot store ($name)', (backend) =
       [`mutation($i: [ID!]!) { markNotificationsRead(ids: $i) }`, { i: ['x\u0000'] }],
       [`mutation($t: String!) { joinChat(target: $t, type: DIRECT) { id } }`, { t: 'x\u0000' }],
       [`mutation($d: String) { createGroup(name: "${uniqueName('g')}", description: $d) { id } }`, { d: 'x\u0000' }],
-      [`mutation($c: ID!, $m: ID!) { updateMessage(channelId: $c, messageId: $m, content: {a: 1}) { code } }`, { c: 'room:x', m: 'x\u0000' }],
+      [
+        `mutation($c: ID!, $m: ID!) { updateMessage(channelId: $c, messageId: $m, content: {a: 1}) { code } }`,
+        { c: 'room:x', m: 'x\u0000' },
+      ],
       [`mutation { joinChat(target: "a\\u0000b", type: ROOM) { id } }`, {}],
       [`mutation($d: String) { createGroup(name: "${uniqueName('g')}", description: $d) { id } }`, { d: '\ud800' }],
     ];

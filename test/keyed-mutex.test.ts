@@ -18,7 +18,9 @@ function recorder(max = 100) {
     async run(_key, items) {
       batches.push([...items]);
       if (items.includes('boom')) throw new Error('batch failed');
-      return items.map((i) => (i === 'bad' ? { status: 'rejected', reason: new Error(i) } : { status: 'fulfilled', value: i.toUpperCase() }));
+      return items.map((i) =>
+        i === 'bad' ? { status: 'rejected', reason: new Error(i) } : { status: 'fulfilled', value: i.toUpperCase() },
+      );
     },
   };
   return { kind, batches };
@@ -31,7 +33,12 @@ describe('KeyedMutex.batch (group commit)', () => {
     const g = gate();
     const held = m.run('c', g.task);
     await g.started;
-    const results = ['a', 'bad', 'b'].map((i) => m.batch('c', kind, i).then((v) => v, (e: Error) => `refused ${e.message}`));
+    const results = ['a', 'bad', 'b'].map((i) =>
+      m.batch('c', kind, i).then(
+        (v) => v,
+        (e: Error) => `refused ${e.message}`,
+      ),
+    );
     expect(m.queued('c')).toBe(3);
     g.open();
     await held;

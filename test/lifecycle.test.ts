@@ -39,7 +39,10 @@ describe('configuration', () => {
     const p = await spawnServer({ DATA_DIR: 'memory://', ...env }, { waitHealthy: false });
     started.push(p);
     expect(await p.exited).toBe(1);
-    const refusals = p.output().split('\n').filter((l) => l.includes('cannot start'));
+    const refusals = p
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('cannot start'));
     expect(refusals).toHaveLength(1);
     expect(refusals[0]).toMatch(says);
     expect(p.output()).not.toMatch(/\n\s+at |Internal error|"level":[56]0/);
@@ -55,8 +58,17 @@ describe('configuration', () => {
       // Side by side: each is a cold start of its own process.
       await Promise.all([
         refusesToStart({ PORT: String(port) }, new RegExp(`^cannot start: port ${port} on 127\\.0\\.0\\.1 is already in use`)),
-        refusesToStart({ DATABASE_URL: `postgres://parley:secret@127.0.0.1:${nobody}/parley` }, new RegExp(`^cannot start: cannot reach PostgreSQL at postgres://parley:\\*\\*\\*@127\\.0\\.0\\.1:${nobody}/parley: .*ECONNREFUSED`)),
-        db && refusesToStart({ DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${nobody}` }, new RegExp(`^cannot start: cannot reach Redis at redis://127\\.0\\.0\\.1:${nobody}`)),
+        refusesToStart(
+          { DATABASE_URL: `postgres://parley:secret@127.0.0.1:${nobody}/parley` },
+          new RegExp(
+            `^cannot start: cannot reach PostgreSQL at postgres://parley:\\*\\*\\*@127\\.0\\.0\\.1:${nobody}/parley: .*ECONNREFUSED`,
+          ),
+        ),
+        db &&
+          refusesToStart(
+            { DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${nobody}` },
+            new RegExp(`^cannot start: cannot reach Redis at redis://127\\.0\\.0\\.1:${nobody}`),
+          ),
       ]);
     } finally {
       holder.close();
@@ -75,55 +87,73 @@ describe('configuration', () => {
 describe('the embedded database', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-'));
 
-  it('keeps data across restarts, refuses a second process on the same directory, and loses no acknowledged message on SIGTERM', { timeout: 90_000 }, async () => {
-    const first = await spawnServer({ DATA_DIR: dir });
-    started.push(first);
-    const health = await fetch(`http://127.0.0.1:${first.port}/health`).then((r) => r.json());
-    expect(health).toEqual({ status: 'ok', database: true, pubsub: true, subscriptions: 0 });
+  it(
+    'keeps data across restarts, refuses a second process on the same directory, and loses no acknowledged message on SIGTERM',
+    { timeout: 90_000 },
+    async () => {
+      const first = await spawnServer({ DATA_DIR: dir });
+      started.push(first);
+      const health = await fetch(`http://127.0.0.1:${first.port}/health`).then((r) => r.json());
+      expect(health).toEqual({ status: 'ok', database: true, pubsub: true, subscriptions: 0 });
 
-    const second = await spawnServer({ DATA_DIR: dir }, { waitHealthy: false });
-    started.push(second);
-    expect(await second.exited).toBe(1);
-    expect(second.output()).toMatch(/in use by process/);
+      const second = await spawnServer({ DATA_DIR: dir }, { waitHealthy: false });
+      started.push(second);
+      expect(await second.exited).toBe(1);
+      expect(second.output()).toMatch(/in use by process/);
 
-    const auth = await gql(first.url, `mutation($d: String!) { authenticateDevice(deviceId: $d) { token user { id } } }`, { d: uniqueName('device') });
-    const { token } = auth.data.authenticateDevice;
-    const room = (await gql(first.url, `mutation { joinChat(target: "durable", type: ROOM) { id } }`, {}, token)).data.joinChat.id;
+      const auth = await gql(first.url, `mutation($d: String!) { authenticateDevice(deviceId: $d) { token user { id } } }`, {
+        d: uniqueName('device'),
+      });
+      const { token } = auth.data.authenticateDevice;
+      const room = (await gql(first.url, `mutation { joinChat(target: "durable", type: ROOM) { id } }`, {}, token)).data.joinChat.id;
 
-    // Keep sending while the server is told to stop; every acknowledged message must survive.
-    const acked: string[] = [];
-    let stopped = false;
-    const senders = Array.from({ length: 4 }, async () => {
-      while (!stopped) {
-        try {
-          const r = await gql(first.url, `mutation($c: ID!) { sendMessage(channelId: $c, content: { n: 1 }) { messageId } }`, { c: room }, token);
-          if (r.data?.sendMessage) acked.push(r.data.sendMessage.messageId);
-        } catch {
-          stopped = true;
+      // Keep sending while the server is told to stop; every acknowledged message must survive.
+      const acked: string[] = [];
+      let stopped = false;
+      const senders = Array.from({ length: 4 }, async () => {
+        while (!stopped) {
+          try {
+            const r = await gql(
+              first.url,
+              `mutation($c: ID!) { sendMessage(channelId: $c, content: { n: 1 }) { messageId } }`,
+              { c: room },
+              token,
+            );
+            if (r.data?.sendMessage) acked.push(r.data.sendMessage.messageId);
+          } catch {
+            stopped = true;
+          }
         }
-      }
-    });
-    while (acked.length < 20) await new Promise((r) => setImmediate(r));
-    first.child.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
-    stopped = true;
-    await Promise.all(senders);
-    expect(existsSync(join(dir, 'parley.lock'))).toBe(false);
+      });
+      while (acked.length < 20) await new Promise((r) => setImmediate(r));
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      stopped = true;
+      await Promise.all(senders);
+      expect(existsSync(join(dir, 'parley.lock'))).toBe(false);
 
-    const again = await spawnServer({ DATA_DIR: dir });
-    started.push(again);
-    const ids = new Set<string>();
-    let after: string | null = null;
-    for (;;) {
-      const page: any = (await gql(again.url, `query($c: ID!, $a: String) { channelMessages(channelId: $c, first: 100, after: $a) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { c: room, a: after }, token)).data.channelMessages;
-      for (const e of page.edges) ids.add(e.node.id);
-      if (!page.pageInfo.hasNextPage) break;
-      after = page.pageInfo.endCursor;
-    }
-    expect(acked.filter((id) => !ids.has(id))).toEqual([]);
-    again.child.kill('SIGTERM');
-    expect(await again.exited).toBe(0);
-  });
+      const again = await spawnServer({ DATA_DIR: dir });
+      started.push(again);
+      const ids = new Set<string>();
+      let after: string | null = null;
+      for (;;) {
+        const page: any = (
+          await gql(
+            again.url,
+            `query($c: ID!, $a: String) { channelMessages(channelId: $c, first: 100, after: $a) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+            { c: room, a: after },
+            token,
+          )
+        ).data.channelMessages;
+        for (const e of page.edges) ids.add(e.node.id);
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      expect(acked.filter((id) => !ids.has(id))).toEqual([]);
+      again.child.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
+    },
+  );
 });
 
 describe.each(backends())('errors ($name)', (backend) => {
@@ -142,7 +172,11 @@ describe.each(backends())('errors ($name)', (backend) => {
       expect(parse.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
       const invalid = await server.gql(`{ me { nope } }`, {}, ada.token);
       expect(invalid.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-      const variable = await server.gql(`query($f: Int) { channelMessages(channelId: "room:x", first: $f) { cacheableCursor } }`, { f: 'many' }, ada.token);
+      const variable = await server.gql(
+        `query($f: Int) { channelMessages(channelId: "room:x", first: $f) { cacheableCursor } }`,
+        { f: 'many' },
+        ada.token,
+      );
       expect(variable.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     } finally {
       await server.stop();
@@ -164,7 +198,9 @@ describe.each(backends())('HTTP surface ($name)', (backend) => {
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok', database: true, pubsub: true, subscriptions: 0 });
       const ada = await server.signIn();
-      const get = await fetch(`${server.url}?query=${encodeURIComponent('{ me { username } }')}`, { headers: { authorization: `Bearer ${ada.token}`, accept: 'application/json' } });
+      const get = await fetch(`${server.url}?query=${encodeURIComponent('{ me { username } }')}`, {
+        headers: { authorization: `Bearer ${ada.token}`, accept: 'application/json' },
+      });
       expect(await get.json()).toEqual({ data: { me: { username: ada.username } } });
     } finally {
       await server.stop();
@@ -184,7 +220,10 @@ describe.each(backends())('HTTP surface ($name)', (backend) => {
         });
       const plain = await raw({});
       expect(plain.headers['content-encoding']).toBeUndefined();
-      for (const [encoding, decode] of [['br', brotliDecompressSync], ['gzip', gunzipSync]] as const) {
+      for (const [encoding, decode] of [
+        ['br', brotliDecompressSync],
+        ['gzip', gunzipSync],
+      ] as const) {
         const packed = await raw({ 'accept-encoding': `${encoding}, deflate` });
         expect(packed.headers['content-encoding']).toBe(encoding);
         expect(packed.body.length).toBeLessThan(plain.body.length / 3);

@@ -25,12 +25,29 @@ describe.each(backends())('messages ($name)', (backend) => {
     expect(ack.createTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     for (const sub of subs) {
       const m = await sub.next();
-      expect(m).toMatchObject({ id: ack.messageId, channelId: room, code: 0, senderId: ada.userId, username: ada.username, content: { text: 'hello', n: 1 }, persistent: true, roomName: name, createTime: ack.createTime });
+      expect(m).toMatchObject({
+        id: ack.messageId,
+        channelId: room,
+        code: 0,
+        senderId: ada.userId,
+        username: ada.username,
+        content: { text: 'hello', n: 1 },
+        persistent: true,
+        roomName: name,
+        createTime: ack.createTime,
+      });
       sub.close();
     }
     const stored = await historyOf(bob.token, room);
     // The same instant live, in the acknowledgement and in history, whatever the server's time zone.
-    expect(stored).toEqual([expect.objectContaining({ id: ack.messageId, content: { text: 'hello', n: 1 }, createTime: ack.createTime, updateTime: ack.createTime })]);
+    expect(stored).toEqual([
+      expect.objectContaining({
+        id: ack.messageId,
+        content: { text: 'hello', n: 1 },
+        createTime: ack.createTime,
+        updateTime: ack.createTime,
+      }),
+    ]);
   });
 
   it('broadcasts but never stores messages of a session joined with persistence: false', async () => {
@@ -94,7 +111,9 @@ describe.each(backends())('messages ($name)', (backend) => {
     const received: any[] = [];
     for (let i = 0; i < accepted.length; i++) received.push(await sub.next());
     expect(received.map((m) => m.id).sort()).toEqual([...accepted].sort());
-    const stored = (await server.gql(Q.history, { c: room, first: 100, forward: true }, bob.token)).data.channelMessages.edges.map((e: any) => e.node);
+    const stored = (await server.gql(Q.history, { c: room, first: 100, forward: true }, bob.token)).data.channelMessages.edges.map(
+      (e: any) => e.node,
+    );
     expect(stored.map((m: any) => m.senderId)).toEqual(Array(10).fill(ada.userId));
     // Live order is history order, with the never-stored messages in the places they were sent.
     expect(received.filter((m) => m.persistent).map((m) => m.id)).toEqual(stored.map((m: any) => m.id));
@@ -114,7 +133,11 @@ describe.each(backends())('messages ($name)', (backend) => {
     expect(big.errors?.[0]?.message).toMatch(/limit is 4096/);
     // Exactly at the limit is fine: {"t":"…"} is 8 bytes of overhead.
     const fits = await send(server, ada, room, { t: 'é'.repeat((4096 - 8) / 2) });
-    const literal = await server.gql(`mutation { sendMessage(channelId: ${JSON.stringify(room)}, content: [1]) { messageId } }`, {}, ada.token);
+    const literal = await server.gql(
+      `mutation { sendMessage(channelId: ${JSON.stringify(room)}, content: [1]) { messageId } }`,
+      {},
+      ada.token,
+    );
     expect(literal.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect((await sub.next()).id).toBe(fits.messageId);
     expect(await historyOf(ada.token, room)).toHaveLength(1);
@@ -126,7 +149,11 @@ describe.each(backends())('messages ($name)', (backend) => {
     // Raw request bodies: a client library would itself overflow building 5,000 levels.
     const post = async (content: string) => {
       const body = `{"query":${JSON.stringify(Q.send)},"variables":{"c":${JSON.stringify(room)},"content":${content}}}`;
-      const res = await fetch(server.app.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ada.token}` }, body });
+      const res = await fetch(server.app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ada.token}` },
+        body,
+      });
       return (await res.json()) as any;
     };
     for (const depth of [33, 700]) {
@@ -147,7 +174,13 @@ describe.each(backends())('messages ($name)', (backend) => {
     // An edit keeps such keys too.
     const UPDATE = `mutation($c: ID!, $m: ID!, $content: JSONObject!) { updateMessage(channelId: $c, messageId: $m, content: $content) { messageId } }`;
     const edit = `{"query":${JSON.stringify(UPDATE)},"variables":{"c":${JSON.stringify(room)},"m":${JSON.stringify(proto.data.sendMessage.messageId)},"content":{"__proto__":{"admin":false},"text":"edited"}}}`;
-    const edited = await (await fetch(server.app.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ada.token}` }, body: edit })).json();
+    const edited = await (
+      await fetch(server.app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ada.token}` },
+        body: edit,
+      })
+    ).json();
     expect(edited.data?.updateMessage?.messageId).toBe(proto.data.sendMessage.messageId);
     const update = await sub.next();
     const afterEdit = (await historyOf(bob.token, room))[0].content;

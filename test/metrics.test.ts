@@ -30,9 +30,19 @@ describe('metrics', () => {
   beforeAll(async () => {
     metricsPort = await freePort();
     [server, separate] = await Promise.all([
-      startServer(pglite, { RATE_LIMIT_SEND: { points: 6, seconds: 60 } }, {
-        hooks: { after: { sendMessage: ({ input }) => { if (input.content.explode) throw new Error('hook broke'); } } },
-      }),
+      startServer(
+        pglite,
+        { RATE_LIMIT_SEND: { points: 6, seconds: 60 } },
+        {
+          hooks: {
+            after: {
+              sendMessage: ({ input }) => {
+                if (input.content.explode) throw new Error('hook broke');
+              },
+            },
+          },
+        },
+      ),
       startServer(pglite, { METRICS_PORT: metricsPort }),
     ]);
   });
@@ -54,7 +64,11 @@ describe('metrics', () => {
     expect((await server.gql(SEND, { c: 'room:nowhere', content: {} }, bob.token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     await send(server, ada, room, { explode: true });
     for (let i = 0; i < 3; i++) await server.gql(SEND, { c: room, content: { i } }, ada.token); // ada's 5th and 6th pass, then the limit
-    await until(async () => sample(await scrape(), 'parley_hook_failures_total', { operation: 'sendMessage', stage: 'after' }) === 1, 5000, 'the hook failure');
+    await until(
+      async () => sample(await scrape(), 'parley_hook_failures_total', { operation: 'sendMessage', stage: 'after' }) === 1,
+      5000,
+      'the hook failure',
+    );
 
     const after = await scrape();
     const grew = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);

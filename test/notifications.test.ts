@@ -13,7 +13,12 @@ describe.each(backends())('notifications ($name)', (backend) => {
 
   it('are stored per user, listed newest first in pages, delivered live to every session, marked read and deleted', async () => {
     const [ada, bob, eve] = [await server.signIn(), await server.signIn(), await server.signIn()];
-    const again = await ok(server, `mutation($d: String!) { authenticateDevice(deviceId: $d) { token sessionId } }`, { d: bob.deviceId }, bob);
+    const again = await ok(
+      server,
+      `mutation($d: String!) { authenticateDevice(deviceId: $d) { token sessionId } }`,
+      { d: bob.deviceId },
+      bob,
+    );
     const bob2 = { ...bob, ...again.authenticateDevice };
     const subs = [subscribe(server.ws(bob), S.onNotification), subscribe(server.ws(bob2), S.onNotification)];
     await feedsLive(server, bob, 1);
@@ -25,7 +30,12 @@ describe.each(backends())('notifications ($name)', (backend) => {
       groups.push(g);
     }
     for (const sub of subs) {
-      for (const g of groups) expect(await sub.next()).toMatchObject({ code: -4, senderId: ada.userId, content: { groupId: g, userId: bob.userId, actorId: ada.userId } });
+      for (const g of groups)
+        expect(await sub.next()).toMatchObject({
+          code: -4,
+          senderId: ada.userId,
+          content: { groupId: g, userId: bob.userId, actorId: ada.userId },
+        });
     }
     const p1 = (await ok(server, S.notifications, { first: 2 }, bob)).notifications;
     const p2 = (await ok(server, S.notifications, { first: 2, after: p1.pageInfo.endCursor }, bob)).notifications;
@@ -68,8 +78,18 @@ describe.each(backends())('notifications ($name)', (backend) => {
     // A connection with room for two undelivered events.
     const budget = { take: () => ++taken <= 2, give: () => {} };
     const feed = await notificationFeed(server.app.deps, { userId: ada.userId, sessionId: ada.sessionId, username: ada.username }, budget);
-    const notification = (n: number) => ({ id: `n${n}`, userId: ada.userId, code: -1, subject: 's', content: {}, senderId: null, createTime: new Date(), read: false });
-    for (let n = 0; n < 3; n++) await server.app.deps.pubsub.publish('user', ada.userId, { type: 'notification', notification: notification(n) });
+    const notification = (n: number) => ({
+      id: `n${n}`,
+      userId: ada.userId,
+      code: -1,
+      subject: 's',
+      content: {},
+      senderId: null,
+      createTime: new Date(),
+      read: false,
+    });
+    for (let n = 0; n < 3; n++)
+      await server.app.deps.pubsub.publish('user', ada.userId, { type: 'notification', notification: notification(n) });
     await until(() => taken >= 3, 5000, 'the third notification to ask the budget');
     const got: string[] = [];
     await expect(

@@ -29,11 +29,28 @@ describe('the operation log', () => {
     await server.gql('query Me { me { id } }', {}, ada.token);
     const secret = `secret-${uniqueName()}`;
     const room = await joinRoom(server, ada, uniqueName('room'));
-    await server.gql('mutation Say($c: ID!, $content: JSONObject!) { sendMessage(channelId: $c, content: $content) { messageId } }', { c: room, content: { text: secret } }, ada.token);
-    await server.gql('mutation Say($c: ID!, $content: JSONObject!) { sendMessage(channelId: $c, content: $content) { messageId } }', { c: 'room:nowhere', content: { text: secret } }, ada.token);
+    await server.gql(
+      'mutation Say($c: ID!, $content: JSONObject!) { sendMessage(channelId: $c, content: $content) { messageId } }',
+      { c: room, content: { text: secret } },
+      ada.token,
+    );
+    await server.gql(
+      'mutation Say($c: ID!, $content: JSONObject!) { sendMessage(channelId: $c, content: $content) { messageId } }',
+      { c: 'room:nowhere', content: { text: secret } },
+      ada.token,
+    );
     await server.gql('query Broken { nope }', {}, ada.token);
 
-    expect(operations('Me')).toEqual([expect.objectContaining({ level: 30, type: 'query', code: 'OK', userId: ada.userId, sessionId: ada.sessionId, ms: expect.any(Number) })]);
+    expect(operations('Me')).toEqual([
+      expect.objectContaining({
+        level: 30,
+        type: 'query',
+        code: 'OK',
+        userId: ada.userId,
+        sessionId: ada.sessionId,
+        ms: expect.any(Number),
+      }),
+    ]);
     expect(operations('Say').map((l) => l.code)).toEqual(['OK', 'FORBIDDEN']);
     expect(operations('Broken')).toEqual([expect.objectContaining({ type: 'query', code: 'GRAPHQL_VALIDATION_FAILED' })]);
     const all = JSON.stringify(lines);

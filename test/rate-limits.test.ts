@@ -25,7 +25,12 @@ const recovers = (attempt: () => Promise<GqlResult>) => until(async () => (await
 describe('rate limits (in process)', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer(backend, { RATE_LIMIT_SEND: window, RATE_LIMIT_JOIN: window, RATE_LIMIT_AUTH: window, RATE_LIMIT_GROUP: window });
+    server = await startServer(backend, {
+      RATE_LIMIT_SEND: window,
+      RATE_LIMIT_JOIN: window,
+      RATE_LIMIT_AUTH: window,
+      RATE_LIMIT_GROUP: window,
+    });
   });
   afterAll(() => server?.stop());
 
@@ -66,7 +71,8 @@ describe('rate limits (in process)', () => {
   it('limits group creation per user and recovers, creating nothing when refused', async () => {
     const [ada] = await signInTwo(server);
     const refusedName = uniqueName('group');
-    const create = (name = uniqueName('group')) => server.gql(`mutation($n: String!) { createGroup(name: $n) { id } }`, { n: name }, ada.token);
+    const create = (name = uniqueName('group')) =>
+      server.gql(`mutation($n: String!) { createGroup(name: $n) { id } }`, { n: name }, ada.token);
     await recovers(create);
     for (let i = 1; i < window.points; i++) expect((await create()).data).toBeTruthy();
     expectLimited(await create(refusedName), /Too many groups created: at most 3 every 2 s/);
@@ -79,10 +85,17 @@ describe('rate limits (in process)', () => {
 /** Two sessions, waiting out the shared sign-in limit if an earlier test used it up. */
 async function signInTwo(server: TestServer) {
   const sessions: Session[] = [];
-  await until(async () => {
-    await server.signIn().then((s) => sessions.push(s), () => {});
-    return sessions.length >= 2;
-  }, 5000, 'two sign-ins');
+  await until(
+    async () => {
+      await server.signIn().then(
+        (s) => sessions.push(s),
+        () => {},
+      );
+      return sessions.length >= 2;
+    },
+    5000,
+    'two sign-ins',
+  );
   return sessions as [Session, Session];
 }
 
@@ -125,7 +138,11 @@ describe.skipIf(!process.env.TEST_REDIS_URL)('rate limits shared through Redis',
   let two: TestServer;
   beforeAll(async () => {
     // A prefix of its own, so no other run or test file shares these counters.
-    const shared = { REDIS_URL: process.env.TEST_REDIS_URL, RATE_LIMIT_PREFIX: `parley-test:${randomBytes(6).toString('hex')}:`, RATE_LIMIT_AUTH: window };
+    const shared = {
+      REDIS_URL: process.env.TEST_REDIS_URL,
+      RATE_LIMIT_PREFIX: `parley-test:${randomBytes(6).toString('hex')}:`,
+      RATE_LIMIT_AUTH: window,
+    };
     one = await startServer(backend, shared);
     two = await startServer(backend, shared);
   });

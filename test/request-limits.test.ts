@@ -45,7 +45,10 @@ describe('request limits', () => {
     expect((await server.gql(depth3, { c: 'room:any' }, ada.token)).data.channelMessages.edges).toEqual([]);
     refused(await server.gql(depth4, { c: 'room:any' }, ada.token), 'Query depth limit of 3 exceeded, found 4.');
     const overWs = await subscribe(server.ws(ada), depth4, { c: 'room:any' }).error();
-    expect(overWs[0]).toMatchObject({ message: 'Query depth limit of 3 exceeded, found 4.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(overWs[0]).toMatchObject({
+      message: 'Query depth limit of 3 exceeded, found 4.',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
   });
 
   it('limits aliases', async () => {
@@ -74,7 +77,10 @@ describe('request limits', () => {
       });
       req.on('response', (res) => {
         let text = '';
-        res.setEncoding('utf8').on('data', (d) => (text += d)).on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+        res
+          .setEncoding('utf8')
+          .on('data', (d) => (text += d))
+          .on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
       });
       req.on('error', reject);
       if (chunked) {
@@ -175,12 +181,18 @@ describe('limit configuration', () => {
   const secret = 'x'.repeat(32);
   it('turns introspection and GraphiQL off by default in production only', () => {
     expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET: secret })).toMatchObject({ INTROSPECTION: false, GRAPHIQL: false });
-    expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET: secret, INTROSPECTION: 'true', GRAPHIQL: 'true' })).toMatchObject({ INTROSPECTION: true, GRAPHIQL: true });
+    expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET: secret, INTROSPECTION: 'true', GRAPHIQL: 'true' })).toMatchObject({
+      INTROSPECTION: true,
+      GRAPHIQL: true,
+    });
     expect(parseConfig({})).toMatchObject({ INTROSPECTION: true, GRAPHIQL: true });
   });
 
   it('reads rate limits as points/seconds or off, naming a bad value', () => {
-    expect(parseConfig({ RATE_LIMIT_SEND: '5/2', RATE_LIMIT_JOIN: 'off' })).toMatchObject({ RATE_LIMIT_SEND: { points: 5, seconds: 2 }, RATE_LIMIT_JOIN: null });
+    expect(parseConfig({ RATE_LIMIT_SEND: '5/2', RATE_LIMIT_JOIN: 'off' })).toMatchObject({
+      RATE_LIMIT_SEND: { points: 5, seconds: 2 },
+      RATE_LIMIT_JOIN: null,
+    });
     expect(parseConfig({}).RATE_LIMIT_AUTH).toEqual({ points: 30, seconds: 60 });
     expect(() => parseConfig({ RATE_LIMIT_AUTH: '5 per minute' })).toThrow(/RATE_LIMIT_AUTH: expected "points\/seconds"/);
     expect(() => parseConfig({ MAX_BODY_BYTES: '1000' })).toThrow(/MAX_BODY_BYTES: must be larger than MAX_MESSAGE_BYTES/);

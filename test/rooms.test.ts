@@ -17,7 +17,9 @@ describe.each(backends())('rooms and presence ($name)', (backend) => {
     expect(a.data.joinChat.id).toBe(b.data.joinChat.id);
     expect(a.data.joinChat).toMatchObject({ type: 'ROOM', roomName: room, groupId: null, userIdOne: null, presences: [] });
     expect(a.data.joinChat.self).toEqual({ userId: ada.userId, sessionId: ada.sessionId, username: ada.username, persistence: true });
-    expect(b.data.joinChat.presences).toEqual([{ userId: ada.userId, sessionId: ada.sessionId, username: ada.username, persistence: true }]);
+    expect(b.data.joinChat.presences).toEqual([
+      { userId: ada.userId, sessionId: ada.sessionId, username: ada.username, persistence: true },
+    ]);
     const listed = await server.gql(Q.presences, { c: a.data.joinChat.id }, bob.token);
     expect(listed.data.channelPresences.map((p: any) => p.sessionId).sort()).toEqual([ada.sessionId, bob.sessionId].sort());
   });
@@ -92,10 +94,9 @@ describe.each(backends())('rooms and presence ($name)', (backend) => {
 
   it('treats two sessions of one user as two presences', async () => {
     const ada = await server.signIn();
-    const again = await server.gql(
-      `mutation($d: String!) { authenticateDevice(deviceId: $d) { token sessionId user { id } } }`,
-      { d: ada.deviceId },
-    );
+    const again = await server.gql(`mutation($d: String!) { authenticateDevice(deviceId: $d) { token sessionId user { id } } }`, {
+      d: ada.deviceId,
+    });
     const second = { ...ada, token: again.data.authenticateDevice.token, sessionId: again.data.authenticateDevice.sessionId };
     expect(second.sessionId).not.toBe(ada.sessionId);
     expect(again.data.authenticateDevice.user.id).toBe(ada.userId);

@@ -26,7 +26,9 @@ function connect(url: string, bearer: string) {
     socket.on('message', (data) => JSON.parse(String(data)).type === 'connection_ack' && resolve(true));
     socket.on('close', () => resolve(false));
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
   socket.on('error', () => {});
   return { acked, closed, socket };
 }
@@ -103,7 +105,8 @@ describe.each(backends())('sessions that end while connected ($name)', (backend)
 
     expect(await server.app.revokeSessions(ada.userId)).toBe(2);
     for (const s of sockets.slice(0, 2)) expect((await within(s.closed, 10_000, 'a revoked socket to close')).code).toBe(4401);
-    for (const t of [ada.token, ada2]) expect((await server.gql(`{ me { id } }`, {}, t)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    for (const t of [ada.token, ada2])
+      expect((await server.gql(`{ me { id } }`, {}, t)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(sockets[2]!.socket.readyState).toBe(WebSocket.OPEN);
     sockets[2]!.socket.close();
   });

@@ -33,7 +33,14 @@ describe.each(backends())('shared subscription execution ($name)', (backend) => 
       const ack = await send(server, sessions[0]!, room, { text: 'hi', n });
       const payloads = await Promise.all(same.map((s) => s.next()));
       for (const p of payloads) expect(p).toEqual(payloads[0]);
-      expect(payloads[0]).toMatchObject({ id: ack.messageId, channelId: room, code: 0, username: sessions[0]!.username, content: { text: 'hi', n }, roomName: name });
+      expect(payloads[0]).toMatchObject({
+        id: ack.messageId,
+        channelId: room,
+        code: 0,
+        username: sessions[0]!.username,
+        content: { text: 'hi', n },
+        roomName: name,
+      });
       expect(await allChannels.next()).toEqual(payloads[0]);
       expect(await small.next()).toEqual({ id: ack.messageId, content: { text: 'hi', n } });
       expect(await withName.next()).toEqual({ id: ack.messageId, username: sessions[0]!.username });

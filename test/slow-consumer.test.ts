@@ -2,11 +2,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SLOW_CONSUMER_CLOSE_CODE } from '../src/realtime/outbox.js';
 import { backends } from './helpers/backends.js';
-import { feedsLive, joinRoom, Q, send, startServer, subscribe, uniqueName, until, type Session, type TestServer } from './helpers/server.js';
+import {
+  feedsLive,
+  joinRoom,
+  Q,
+  send,
+  startServer,
+  subscribe,
+  uniqueName,
+  until,
+  type Session,
+  type TestServer,
+} from './helpers/server.js';
 import { S } from './helpers/social.js';
 
 /** A graphql-transport-ws client on a raw socket, so the test can stop reading from it. */
-async function rawSubscriber(server: TestServer, session: Session, channelId: string, subscription = { query: Q.onMessage, variables: { c: channelId } as Record<string, unknown> }) {
+async function rawSubscriber(
+  server: TestServer,
+  session: Session,
+  channelId: string,
+  subscription = { query: Q.onMessage, variables: { c: channelId } as Record<string, unknown> },
+) {
   const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
   const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
   let received = 0;
@@ -81,7 +97,16 @@ describe('slow consumers', () => {
     while (server.app.stats().slowConsumersClosed === before) {
       if (published >= 3000) throw new Error('the client flooded by notifications was never closed');
       for (let i = 0; i < 10; i++, published++) {
-        const notification = { id: `flood-${published}`, userId: reader.userId, code: -1, subject: 'flood', content, senderId: null, createTime: new Date(), read: false };
+        const notification = {
+          id: `flood-${published}`,
+          userId: reader.userId,
+          code: -1,
+          subject: 'flood',
+          content,
+          senderId: null,
+          createTime: new Date(),
+          read: false,
+        };
         await server.app.deps.pubsub.publish('user', reader.userId, { type: 'notification', notification });
       }
       await new Promise((resolve) => setImmediate(resolve));

@@ -27,7 +27,9 @@ describe('tokens', () => {
     expect(await tokens.verify(await other.sign(ada))).toBeNull();
     expect(await tokens.verify(token)).toMatchObject(ada);
     const [head, body, sig] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), sub: 'u-eve' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), sub: 'u-eve' })).toString(
+      'base64url',
+    );
     expect(await tokens.verify(`${head}.${forged}.${sig}`)).toBeNull();
     expect(await tokens.verify(`${token}x`)).toBeNull();
   });

@@ -62,7 +62,9 @@ describe('WORKERS', () => {
         while (m.id !== last.messageId);
       }
       // The primary runs two workers.
-      const children = execFileSync('pgrep', ['-P', String(node.pid)], { encoding: 'utf8' }).trim().split('\n');
+      const children = execFileSync('pgrep', ['-P', String(node.pid)], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
       expect(children).toHaveLength(2);
     });
   });

@@ -283,7 +283,11 @@ export async function sender(server: Server, rooms: string[], token?: string, pe
       const id = ++k;
       return new Promise<void>((resolve) => {
         acks.set(id, resolve);
-        ws.send(server.protocol === 'plain' ? JSON.stringify({ r: room, k: id, c: content() }) : `42${id}${JSON.stringify(['send', { r: room, c: content() }])}`);
+        ws.send(
+          server.protocol === 'plain'
+            ? JSON.stringify({ r: room, k: id, c: content() })
+            : `42${id}${JSON.stringify(['send', { r: room, c: content() }])}`,
+        );
       });
     },
     close: () => ws.close(),

@@ -100,9 +100,29 @@ async function prepare(shape: Shape, kind: Kind, server: Server): Promise<Rig> {
   const heapBefore = await heapKB({ inspector });
   const tally = new Tally();
   const rig: Rig = {
-    kind, server, inspector, tally, sockets: [], senders: [], setupSeconds: 0, rssPerSubscriberKB: NaN, heapPerSubscriberKB: NaN, errors: [],
-    rates: [], sent: 0, missing: 0, wallMs: 0, serverCpuMs: 0, clientCpuMs: 0, serverWaitMs: 0, clientWaitMs: 0,
-    latencies: [], latenciesAtOtherPace: [], otherPace: 0, sampleBytes: 0, sampleFrames: 0,
+    kind,
+    server,
+    inspector,
+    tally,
+    sockets: [],
+    senders: [],
+    setupSeconds: 0,
+    rssPerSubscriberKB: NaN,
+    heapPerSubscriberKB: NaN,
+    errors: [],
+    rates: [],
+    sent: 0,
+    missing: 0,
+    wallMs: 0,
+    serverCpuMs: 0,
+    clientCpuMs: 0,
+    serverWaitMs: 0,
+    clientWaitMs: 0,
+    latencies: [],
+    latenciesAtOtherPace: [],
+    otherPace: 0,
+    sampleBytes: 0,
+    sampleFrames: 0,
   };
   await inBatches(ids, 32, async (i) => {
     rig.sockets.push(await subscriber(server, shape.roomsOf(i), tally, i % shape.sampleEvery === 0, tokens.get(i)));
@@ -116,7 +136,9 @@ async function prepare(shape: Shape, kind: Kind, server: Server): Promise<Rig> {
   rig.setupSeconds = (performance.now() - started) / 1000;
   rig.rssPerSubscriberKB = ((await settledRss(rig)) - rssBefore) / shape.subscribers;
   rig.heapPerSubscriberKB = ((await heapKB(rig)) - heapBefore) / shape.subscribers;
-  progress(`${shape.scenario}/${kind}: ${shape.subscribers} subscribers and ${rig.senders.length} senders ready in ${rig.setupSeconds.toFixed(1)} s`);
+  progress(
+    `${shape.scenario}/${kind}: ${shape.subscribers} subscribers and ${rig.senders.length} senders ready in ${rig.setupSeconds.toFixed(1)} s`,
+  );
   return rig;
 }
 
@@ -177,7 +199,9 @@ export async function deliveryRows(shape: Shape, profileDir?: string): Promise<B
   const prepared = await Promise.allSettled(
     started.map((s, i) =>
       s.status === 'fulfilled'
-        ? prepare(shape, kinds[i]!, s.value).catch((e: unknown) => Promise.reject(new Error(`set-up: ${e instanceof Error ? e.message : String(e)}`)))
+        ? prepare(shape, kinds[i]!, s.value).catch((e: unknown) =>
+            Promise.reject(new Error(`set-up: ${e instanceof Error ? e.message : String(e)}`)),
+          )
         : Promise.reject(s.reason),
     ),
   );
@@ -252,7 +276,9 @@ function rowOf(shape: Shape, rig: Rig, base: Pick<BenchRow, 'scenario' | 'subjec
     `${Math.round(rig.sampleBytes / rig.sampleFrames)} B frames`,
     `latency at ${(rate / shape.perRoom / 2).toFixed(0)} msg/s`,
     ...(rig.latenciesAtOtherPace.length
-      ? [`at ${rig.kind === 'parley' ? "Socket.IO's" : "Parley's"} pace (${rig.otherPace.toFixed(0)} msg/s) p50/p99 ${percentile(rig.latenciesAtOtherPace, 50).toFixed(1)}/${percentile(rig.latenciesAtOtherPace, 99).toFixed(1)} ms`]
+      ? [
+          `at ${rig.kind === 'parley' ? "Socket.IO's" : "Parley's"} pace (${rig.otherPace.toFixed(0)} msg/s) p50/p99 ${percentile(rig.latenciesAtOtherPace, 50).toFixed(1)}/${percentile(rig.latenciesAtOtherPace, 99).toFixed(1)} ms`,
+        ]
       : []),
     `waited for CPU srv ${((rig.serverWaitMs / rig.wallMs) * 100).toFixed(0)}% cli ${((rig.clientWaitMs / rig.wallMs) * 100).toFixed(0)}%`,
     `JS heap ${rig.heapPerSubscriberKB.toFixed(1)} KB/sub`,
@@ -260,7 +286,8 @@ function rowOf(shape: Shape, rig: Rig, base: Pick<BenchRow, 'scenario' | 'subjec
   ];
   // Running or waiting to run all window long: the load process, not the server, may be what limits the rate.
   const clientWaitPct = (rig.clientWaitMs / rig.wallMs) * 100;
-  if (clientCpuPct + clientWaitPct >= 90) notes.push(`CLIENT-BOUND? the load process was never idle (CPU ${clientCpuPct.toFixed(0)}% + waiting ${clientWaitPct.toFixed(0)}%)`);
+  if (clientCpuPct + clientWaitPct >= 90)
+    notes.push(`CLIENT-BOUND? the load process was never idle (CPU ${clientCpuPct.toFixed(0)}% + waiting ${clientWaitPct.toFixed(0)}%)`);
   if (rig.missing) notes.push(`${rig.missing} deliveries missing`);
   if (rig.errors.length || rig.tally.errors.length) notes.push(`errors: ${[...rig.errors, ...rig.tally.errors][0]}`);
   return {

@@ -97,7 +97,15 @@ export function insertMessages(pool: pg.Pool, channelId: string, rows: number, n
   for (let i = 0; i < rows; i++) {
     const b = values.length;
     tuples.push(`($${b + 1}, $${b + 2}, $${b + 3}, 0, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 7})`);
-    values.push(newId(), channelId, next(), 'bench-user', 'bench', JSON.stringify({ t: performance.now(), text: 'hello from the reference' }), now);
+    values.push(
+      newId(),
+      channelId,
+      next(),
+      'bench-user',
+      'bench',
+      JSON.stringify({ t: performance.now(), text: 'hello from the reference' }),
+      now,
+    );
   }
   const sql = `INSERT INTO bench_message (id, "channelId", seq, code, "senderId", username, content, "createTime", "updateTime") VALUES ${tuples.join(', ')}`;
   return pool.query(sql, values);

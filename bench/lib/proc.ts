@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-
 export interface NodeChild {
   child: ChildProcess;
   pid: number;

@@ -64,8 +64,14 @@ export async function closedLoop(concurrency: number, seconds: number, op: () =>
 }
 
 /** Runs every subject for a warm-up, then `rounds` measured windows, rotating the order each round. */
-export async function interleaved<S extends Subject>(subjects: S[], o: { rounds: number; seconds: number; warmupSeconds: number }, progress?: (s: string) => void) {
-  const results = new Map<S, Measured>(subjects.map((s) => [s, { outcomes: [], windowMs: 0, serverCpuMs: 0, clientCpuMs: 0, pgCpuMs: 0, serverWaitMs: 0, clientWaitMs: 0 }]));
+export async function interleaved<S extends Subject>(
+  subjects: S[],
+  o: { rounds: number; seconds: number; warmupSeconds: number },
+  progress?: (s: string) => void,
+) {
+  const results = new Map<S, Measured>(
+    subjects.map((s) => [s, { outcomes: [], windowMs: 0, serverCpuMs: 0, clientCpuMs: 0, pgCpuMs: 0, serverWaitMs: 0, clientWaitMs: 0 }]),
+  );
   for (let round = -1; round < o.rounds; round++) {
     const order = subjects.map((_, i) => subjects[(i + Math.max(round, 0)) % subjects.length]!);
     for (const subject of order) {
@@ -76,7 +82,12 @@ export async function interleaved<S extends Subject>(subjects: S[], o: { rounds:
           await subject.run(o.warmupSeconds);
           continue;
         }
-        const [srv0, pg0, cli0, wall0] = [subject.serverPid ? cpuMs(subject.serverPid) : 0, cpuByPid('postgres'), process.cpuUsage(), performance.now()];
+        const [srv0, pg0, cli0, wall0] = [
+          subject.serverPid ? cpuMs(subject.serverPid) : 0,
+          cpuByPid('postgres'),
+          process.cpuUsage(),
+          performance.now(),
+        ];
         const [srvWait0, cliWait0] = [subject.serverPid ? runQueueMs(subject.serverPid) : 0, runQueueMs('self')];
         const outcome = await subject.run(o.seconds);
         m.serverWaitMs += subject.serverPid ? runQueueMs(subject.serverPid) - srvWait0 : 0;
@@ -87,7 +98,9 @@ export async function interleaved<S extends Subject>(subjects: S[], o: { rounds:
         m.pgCpuMs += cpuMsSince(pg0, 'postgres');
         m.clientCpuMs += (cli.user + cli.system) / 1000;
         m.outcomes.push(outcome);
-        progress?.(`${subject.name}: ${Math.round(outcome.count / (outcome.wallMs / 1000))}/s, p99 ${percentile(outcome.latencies, 99).toFixed(1)} ms`);
+        progress?.(
+          `${subject.name}: ${Math.round(outcome.count / (outcome.wallMs / 1000))}/s, p99 ${percentile(outcome.latencies, 99).toFixed(1)} ms`,
+        );
       } catch (e) {
         m.failed = e instanceof Error ? e.message.slice(0, 300) : String(e);
       }

@@ -50,7 +50,13 @@ export function parleyEnv(port: number): Record<string, string> {
 }
 
 const FLOOR = 'bench/servers/graphql-ws-floor.ts';
-const REFERENCE_SCRIPTS = { raw: 'bench/servers/raw-ws.ts', rawCorked: 'bench/servers/raw-ws.ts', sio: 'bench/servers/socketio.ts', floor: FLOOR, floorYoga: FLOOR };
+const REFERENCE_SCRIPTS = {
+  raw: 'bench/servers/raw-ws.ts',
+  rawCorked: 'bench/servers/raw-ws.ts',
+  sio: 'bench/servers/socketio.ts',
+  floor: FLOOR,
+  floorYoga: FLOOR,
+};
 
 let built: Promise<string> | null = null;
 
@@ -74,20 +80,33 @@ function parleyScript(): Promise<string> {
 export async function startServer(kind: Kind, nodeArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   const script = kind === 'parley' ? await parleyScript() : REFERENCE_SCRIPTS[kind];
-  const env = { ...(kind === 'parley' ? parleyEnv(port) : { PORT: String(port), RAW_CORK: kind === 'rawCorked' ? '1' : '0', FLOOR_YOGA: kind === 'floorYoga' ? '1' : '0' }), ...extraEnv };
+  const env = {
+    ...(kind === 'parley'
+      ? parleyEnv(port)
+      : { PORT: String(port), RAW_CORK: kind === 'rawCorked' ? '1' : '0', FLOOR_YOGA: kind === 'floorYoga' ? '1' : '0' }),
+    ...extraEnv,
+  };
   const child = spawnNode(script, env, nodeArgs);
   let exited = false;
   void child.exited.then(() => (exited = true));
   const ready =
     kind === 'parley'
-      ? () => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)
+      ? () =>
+          fetch(`http://127.0.0.1:${port}/health`).then(
+            (r) => r.ok,
+            () => false,
+          )
       : () => child.output().includes('ready');
   try {
     // Generous: PGlite's initdb alone takes seconds, more on a busy machine.
-    await until(`${kind} server to start`, async () => {
-      if (exited) throw new Error(`${kind} server exited during start:\n${child.output()}`);
-      return ready();
-    }, 90_000);
+    await until(
+      `${kind} server to start`,
+      async () => {
+        if (exited) throw new Error(`${kind} server exited during start:\n${child.output()}`);
+        return ready();
+      },
+      90_000,
+    );
   } catch (e) {
     await child.stop(1000);
     throw e;

@@ -5,7 +5,10 @@ import type { BenchRow } from './result.js';
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function chart(rows: BenchRow[], title: string): string {
-  const W = 960, LABEL = 300, ROW = 22, TOP = 56;
+  const W = 960,
+    LABEL = 300,
+    ROW = 22,
+    TOP = 56;
   const share = { x: LABEL + 10, w: 300 };
   const p99 = { x: share.x + share.w + 40, w: W - (share.x + share.w + 40) - 20 };
   // Bars use 85% of a panel, leaving room for the value after the longest one;

@@ -24,7 +24,10 @@ export function formatTable(rows: BenchRow[]): string {
   const widths = header.map((_, c) => Math.max(...all.map((row) => row[c]!.length)));
   const numeric = new Set([2, 4, 5, 6, 7, 8, 9]);
   const line = (row: string[]) =>
-    row.map((cell, c) => (c === row.length - 1 ? cell : numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+    row
+      .map((cell, c) => (c === row.length - 1 ? cell : numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line), '(* reference row)'].join('\n');
 }
 

@@ -44,16 +44,22 @@ const depths = (n: number) => [
 /** Seeds the channel with n messages unless a previous run did; returns what it did, for the note. */
 async function seed(pool: pg.Pool, n: number): Promise<string> {
   const { rows } = await pool.query<{ lastSeq: string; count: string }>(
-    `SELECT "lastSeq", (SELECT count(*) FROM "Message" WHERE "channelId" = $1) AS count FROM "Channel" WHERE id = $1`, [CHANNEL]);
+    `SELECT "lastSeq", (SELECT count(*) FROM "Message" WHERE "channelId" = $1) AS count FROM "Channel" WHERE id = $1`,
+    [CHANNEL],
+  );
   if (Number(rows[0]?.lastSeq) === n && Number(rows[0]?.count) === n) return 'seeded database reused';
   const started = performance.now();
-  const user = (await pool.query<{ id: string; username: string }>('SELECT id, username FROM "User" ORDER BY "createTime" LIMIT 1')).rows[0]!;
+  const user = (await pool.query<{ id: string; username: string }>('SELECT id, username FROM "User" ORDER BY "createTime" LIMIT 1'))
+    .rows[0]!;
   await pool.query('DELETE FROM "Message" WHERE "channelId" = $1', [CHANNEL]);
-  await pool.query(`INSERT INTO "Message" (id, "channelId", seq, code, "senderId", username, content, "createTime", "updateTime")
+  await pool.query(
+    `INSERT INTO "Message" (id, "channelId", seq, code, "senderId", username, content, "createTime", "updateTime")
     SELECT '01900000-0000-7000-8000-' || lpad(to_hex(g), 12, '0'), $1, g, 0, $2, $3,
       jsonb_build_object('text', 'hello ' || g || ', a message about as long as people type in a chat'),
       (now() AT TIME ZONE 'utc') - ($4 - g) * interval '1 second', (now() AT TIME ZONE 'utc') - ($4 - g) * interval '1 second'
-    FROM generate_series(1, $4::bigint) AS g`, [CHANNEL, user.id, user.username, n]);
+    FROM generate_series(1, $4::bigint) AS g`,
+    [CHANNEL, user.id, user.username, n],
+  );
   await pool.query('UPDATE "Channel" SET "lastSeq" = $2 WHERE id = $1', [CHANNEL, n]);
   await pool.query('VACUUM ANALYZE "Message"');
   return `seeded ${n.toLocaleString('en-US')} messages in ${((performance.now() - started) / 1000).toFixed(0)} s`;
@@ -67,8 +73,14 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
   const noPg = await pgUnreachable();
   const subjectName = (api: boolean, label: string) => `${api ? 'Parley page of 100' : 'SQL alone (pg)'}, ${label}`;
   if (noPg) {
-    return depths(n).flatMap(({ label }) => [true, false].map((api) => ({
-      scenario: 'history', subject: subjectName(api, label), reference: !api, note: `skipped: no PostgreSQL at ${pgWhere()} (${noPg})` })));
+    return depths(n).flatMap(({ label }) =>
+      [true, false].map((api) => ({
+        scenario: 'history',
+        subject: subjectName(api, label),
+        reference: !api,
+        note: `skipped: no PostgreSQL at ${pgWhere()} (${noPg})`,
+      })),
+    );
   }
   const { url } = await ensureDatabase(`parley_bench_history_${n}`);
   let server: Server | undefined;
@@ -89,17 +101,41 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
       // Each depth returns the 100 messages expected, checked once through both paths.
       const page = await graphqlHttp<Page>(srv, PAGE_QUERY, variables, token);
       const sql = await pool.query<{ seq: string }>(SQL, [CHANNEL, after]);
-      const seqs = [page.channelMessages.edges[0]?.cursor, page.channelMessages.edges.at(-1)?.cursor].map((c) => JSON.parse(Buffer.from(c ?? '', 'base64url').toString() || '[]')[1]);
-      if (page.channelMessages.edges.length !== PAGE || seqs[0] !== String(after - 1) || seqs[1] !== String(after - PAGE) || sql.rows[0]?.seq !== String(after - 1)) {
-        throw new Error(`history at ${label}: expected seqs ${after - 1}…${after - PAGE}, got ${page.channelMessages.edges.length} edges ${seqs.join('…')}, SQL from ${sql.rows[0]?.seq}`);
+      const seqs = [page.channelMessages.edges[0]?.cursor, page.channelMessages.edges.at(-1)?.cursor].map(
+        (c) => JSON.parse(Buffer.from(c ?? '', 'base64url').toString() || '[]')[1],
+      );
+      if (
+        page.channelMessages.edges.length !== PAGE ||
+        seqs[0] !== String(after - 1) ||
+        seqs[1] !== String(after - PAGE) ||
+        sql.rows[0]?.seq !== String(after - 1)
+      ) {
+        throw new Error(
+          `history at ${label}: expected seqs ${after - 1}…${after - PAGE}, got ${page.channelMessages.edges.length} edges ${seqs.join('…')}, SQL from ${sql.rows[0]?.seq}`,
+        );
       }
       for (const c of CONCURRENCY) {
-        subjects.push({ label, api: true, c, name: `api ${label} ×${c}`, serverPid: srv.pid, run: (sec) => closedLoop(c, sec, () => graphqlHttp(srv, PAGE_QUERY, variables, token)) });
-        subjects.push({ label, api: false, c, name: `sql ${label} ×${c}`, run: (sec) => closedLoop(c, sec, () => pool.query(SQL, [CHANNEL, after])) });
+        subjects.push({
+          label,
+          api: true,
+          c,
+          name: `api ${label} ×${c}`,
+          serverPid: srv.pid,
+          run: (sec) => closedLoop(c, sec, () => graphqlHttp(srv, PAGE_QUERY, variables, token)),
+        });
+        subjects.push({
+          label,
+          api: false,
+          c,
+          name: `sql ${label} ×${c}`,
+          run: (sec) => closedLoop(c, sec, () => pool.query(SQL, [CHANNEL, after])),
+        });
       }
     }
     const stopProfile = await profileUntil(srv, s.profileDir, 'history');
-    const results = await interleaved(subjects, { rounds: 1, seconds: s.seconds, warmupSeconds: Math.min(s.warmupSeconds, 0.5) }, (line) => progress(`history/${line}`));
+    const results = await interleaved(subjects, { rounds: 1, seconds: s.seconds, warmupSeconds: Math.min(s.warmupSeconds, 0.5) }, (line) =>
+      progress(`history/${line}`),
+    );
     const profile = await stopProfile();
     if (profile) progress(`history: CPU profile of Parley (every subject's window, SQL ones idle) in ${profile}`);
 
@@ -126,8 +162,15 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
           ...(api && profile ? ['CPU profiler on (slower)'] : []),
         ];
         rows.push({
-          ...base, rate: round(r.rate), rateUnit: 'pages/s', share: sqlRate ? round(r.rate / sqlRate, 3) : undefined,
-          p50Ms: round(r.p50Ms, 2), p99Ms: round(r.p99Ms, 2), serverCpuPct: round(r.serverCpuPct), clientCpuPct: round(r.clientCpuPct), note: notes.join('; '),
+          ...base,
+          rate: round(r.rate),
+          rateUnit: 'pages/s',
+          share: sqlRate ? round(r.rate / sqlRate, 3) : undefined,
+          p50Ms: round(r.p50Ms, 2),
+          p99Ms: round(r.p99Ms, 2),
+          serverCpuPct: round(r.serverCpuPct),
+          clientCpuPct: round(r.clientCpuPct),
+          note: notes.join('; '),
         });
       }
     }

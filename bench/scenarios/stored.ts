@@ -32,9 +32,20 @@ const MANY_SENDERS = 4;
 const DATABASE = 'parley_bench_stored';
 
 /** One sender, 32 sends in flight, and as many messages' deliveries not yet received at most. */
-const oneRoomLoad = (room: string) => ({ perRoom: SUBSCRIBERS, senderRooms: [[room]], ackWindow: IN_FLIGHT, inFlight: IN_FLIGHT * SUBSCRIBERS });
+const oneRoomLoad = (room: string) => ({
+  perRoom: SUBSCRIBERS,
+  senderRooms: [[room]],
+  ackWindow: IN_FLIGHT,
+  inFlight: IN_FLIGHT * SUBSCRIBERS,
+});
 
-interface Row { subject: string; reference: boolean; unit: string; note: string; pg: boolean }
+interface Row {
+  subject: string;
+  reference: boolean;
+  unit: string;
+  note: string;
+  pg: boolean;
+}
 
 /** Single- or multi-row INSERTs into the reference table, IN_FLIGHT statements at once. */
 function inserts(name: string, pool: pg.Pool, rowsPer: number, seq: () => number): Subject {
@@ -74,7 +85,10 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
   try {
     progress('stored: starting Parley on PGlite' + (noPg ? '' : ' and on PostgreSQL'));
     const pgUrl = noPg ? undefined : await freshDatabase(DATABASE);
-    const started = await Promise.allSettled([startServer('parley'), pgUrl ? startServer('parley', s.profileDir ? INSPECT_ARGS : [], { DATABASE_URL: pgUrl }) : undefined]);
+    const started = await Promise.allSettled([
+      startServer('parley'),
+      pgUrl ? startServer('parley', s.profileDir ? INSPECT_ARGS : [], { DATABASE_URL: pgUrl }) : undefined,
+    ]);
     for (const x of started) if (x.status === 'fulfilled' && x.value) servers.push(x.value);
     for (const x of started) if (x.status === 'rejected') throw x.reason;
     const [lite, onPg] = servers as [Server, Server | undefined];
@@ -82,8 +96,20 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
     const t = await oneRoom(lite, 'room:transient', false);
     const st = await oneRoom(lite, 'room:stored', true);
     await until('every subscription on PGlite', async () => (await liveSubscriptions(lite)) >= 2 * SUBSCRIBERS, 60_000);
-    add(sendsSubject('transient', lite.pid, [t.sender], oneRoomLoad('room:transient'), t.tally), { subject: 'Parley not stored (PGlite)', reference: false, unit: 'sends/s', note: oneRoomNote, pg: false });
-    add(sendsSubject('stored-pglite', lite.pid, [st.sender], oneRoomLoad('room:stored'), st.tally), { subject: 'Parley stored (PGlite)', reference: false, unit: 'sends/s', note: oneRoomNote, pg: false });
+    add(sendsSubject('transient', lite.pid, [t.sender], oneRoomLoad('room:transient'), t.tally), {
+      subject: 'Parley not stored (PGlite)',
+      reference: false,
+      unit: 'sends/s',
+      note: oneRoomNote,
+      pg: false,
+    });
+    add(sendsSubject('stored-pglite', lite.pid, [st.sender], oneRoomLoad('room:stored'), st.tally), {
+      subject: 'Parley stored (PGlite)',
+      reference: false,
+      unit: 'sends/s',
+      note: oneRoomNote,
+      pg: false,
+    });
 
     if (onPg && pgUrl) {
       pool = new pg.Pool({ connectionString: pgUrl, max: 10, idleTimeoutMillis: 0 });
@@ -92,19 +118,42 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
       const nextSeq = () => ++seq;
       const refNote = `from this process (the load) through a pg.Pool of 10, ${IN_FLIGHT} statements in flight, into a table shaped like "Message" (same keys and foreign key) in Parley's database; no lastSeq bump, no transaction`;
       add(inserts('insert-1', pool, 1, nextSeq), { subject: 'pg INSERT 1 row', reference: true, unit: 'rows/s', note: refNote, pg: true });
-      add(inserts('insert-32', pool, 32, nextSeq), { subject: 'pg INSERT 32 rows', reference: true, unit: 'rows/s', note: `${refNote}; p50/p99 per statement`, pg: true });
+      add(inserts('insert-32', pool, 32, nextSeq), {
+        subject: 'pg INSERT 32 rows',
+        reference: true,
+        unit: 'rows/s',
+        note: `${refNote}; p50/p99 per statement`,
+        pg: true,
+      });
 
       const p = await oneRoom(onPg, 'room:stored', true);
       await until('every subscription on PostgreSQL', async () => (await liveSubscriptions(onPg)) >= SUBSCRIBERS, 60_000);
-      add(sendsSubject('stored-pg', onPg.pid, [p.sender], oneRoomLoad('room:stored'), p.tally), { subject: 'Parley stored (PostgreSQL)', reference: false, unit: 'sends/s', note: oneRoomNote, pg: true });
+      add(sendsSubject('stored-pg', onPg.pid, [p.sender], oneRoomLoad('room:stored'), p.tally), {
+        subject: 'Parley stored (PostgreSQL)',
+        reference: false,
+        unit: 'sends/s',
+        note: oneRoomNote,
+        pg: true,
+      });
 
       const rooms = Array.from({ length: manyRooms }, (_, i) => `room:many${i}`);
       const quarters = Array.from({ length: MANY_SENDERS }, (_, j) => rooms.filter((_, i) => i % MANY_SENDERS === j));
       for (const [j, quarter] of quarters.entries()) senders.push(await sender(onPg, quarter, await signIn(onPg, `many-sender${j}`), true));
-      add(sendsSubject('stored-pg-rooms', onPg.pid, senders.slice(-MANY_SENDERS), { perRoom: 0, senderRooms: quarters, ackWindow: IN_FLIGHT, inFlight: 0 }), {
-        subject: `Parley stored (PostgreSQL), ${manyRooms.toLocaleString('en-US')} rooms`, reference: false, unit: 'sends/s', pg: true,
-        note: `${MANY_SENDERS} connections × ${IN_FLIGHT} sends in flight, round-robin over their quarter of the rooms, no subscribers; p50/p99 send→ack`,
-      });
+      add(
+        sendsSubject('stored-pg-rooms', onPg.pid, senders.slice(-MANY_SENDERS), {
+          perRoom: 0,
+          senderRooms: quarters,
+          ackWindow: IN_FLIGHT,
+          inFlight: 0,
+        }),
+        {
+          subject: `Parley stored (PostgreSQL), ${manyRooms.toLocaleString('en-US')} rooms`,
+          reference: false,
+          unit: 'sends/s',
+          pg: true,
+          note: `${MANY_SENDERS} connections × ${IN_FLIGHT} sends in flight, round-robin over their quarter of the rooms, no subscribers; p50/p99 send→ack`,
+        },
+      );
     }
     progress(`stored: ${subjects.length} subjects ready`);
     // The profile is of the Parley server on PostgreSQL: idle but for its own subjects.
@@ -126,17 +175,35 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
       const r = summary(m);
       const cpu = [
         r.serverCpuPct === undefined ? undefined : `${r.serverCpuMsPerOp.toFixed(3)} srv CPU-ms/send`,
-        row.pg ? `PostgreSQL CPU ${r.pgCpuPct.toFixed(0)}% (${(r.pgCpuMsPerOp * 1000).toFixed(0)} µs/${row.reference ? 'row' : 'send'}, all its processes)` : undefined,
+        row.pg
+          ? `PostgreSQL CPU ${r.pgCpuPct.toFixed(0)}% (${(r.pgCpuMsPerOp * 1000).toFixed(0)} µs/${row.reference ? 'row' : 'send'}, all its processes)`
+          : undefined,
       ].filter(Boolean);
       rows.push({
-        ...base, rate: round(r.rate), rateUnit: row.unit, share: refRate ? round(r.rate / refRate, 3) : undefined,
-        p50Ms: round(r.p50Ms, 2), p99Ms: round(r.p99Ms, 2), serverCpuPct: round(r.serverCpuPct), clientCpuPct: round(r.clientCpuPct),
+        ...base,
+        rate: round(r.rate),
+        rateUnit: row.unit,
+        share: refRate ? round(r.rate / refRate, 3) : undefined,
+        p50Ms: round(r.p50Ms, 2),
+        p99Ms: round(r.p99Ms, 2),
+        serverCpuPct: round(r.serverCpuPct),
+        clientCpuPct: round(r.clientCpuPct),
         note: [row.note, ...r.notes, ...cpu].join('; '),
       });
     }
     if (noPg) {
-      for (const subject of ['pg INSERT 1 row', 'pg INSERT 32 rows', 'Parley stored (PostgreSQL)', `Parley stored (PostgreSQL), ${manyRooms} rooms`]) {
-        rows.push({ scenario: 'stored', subject, reference: subject.startsWith('pg'), note: `skipped: no PostgreSQL at ${pgWhere()} (${noPg})` });
+      for (const subject of [
+        'pg INSERT 1 row',
+        'pg INSERT 32 rows',
+        'Parley stored (PostgreSQL)',
+        `Parley stored (PostgreSQL), ${manyRooms} rooms`,
+      ]) {
+        rows.push({
+          scenario: 'stored',
+          subject,
+          reference: subject.startsWith('pg'),
+          note: `skipped: no PostgreSQL at ${pgWhere()} (${noPg})`,
+        });
       }
     }
     return rows.sort((a, b) => Number(b.reference) - Number(a.reference)); // references first, else in the order made

@@ -103,11 +103,25 @@ if (process.env.FLOOR_YOGA === '1') {
       execute: (args: ExecutionArgs) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args: ExecutionArgs) => (args.rootValue as Enveloped).subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
-        const { schema: s, execute: ex, subscribe: sub, contextFactory, parse: p, validate: v } = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
+        const {
+          schema: s,
+          execute: ex,
+          subscribe: sub,
+          contextFactory,
+          parse: p,
+          validate: v,
+        } = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
         const document = p(params.query);
         const errors = v(s, document);
         if (errors.length) return errors;
-        return { schema: s, operationName: params.operationName, document, variableValues: params.variables, contextValue: await contextFactory(), rootValue: { ...root, execute: ex, subscribe: sub } };
+        return {
+          schema: s,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { ...root, execute: ex, subscribe: sub },
+        };
       },
     },
     wss,

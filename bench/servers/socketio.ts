@@ -13,10 +13,18 @@ const SENDER_ID = randomUUID();
 const server = createServer();
 const io = new Server(server, { transports: ['websocket'], serveClient: false, perMessageDeflate: false });
 io.on('connection', (socket) => {
-  const rooms = String(socket.handshake.query.rooms ?? '').split(',').filter(Boolean);
+  const rooms = String(socket.handshake.query.rooms ?? '')
+    .split(',')
+    .filter(Boolean);
   if (rooms.length) void socket.join(rooms);
   socket.on('send', (m: { r: string; c: unknown }, ack?: () => void) => {
-    io.to(m.r).emit('m', { id: randomUUID(), senderId: SENDER_ID, username: 'bench-sender', content: m.c, createTime: new Date().toISOString() });
+    io.to(m.r).emit('m', {
+      id: randomUUID(),
+      senderId: SENDER_ID,
+      username: 'bench-sender',
+      content: m.c,
+      createTime: new Date().toISOString(),
+    });
     if (typeof ack === 'function') ack();
   });
 });

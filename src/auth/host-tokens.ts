@@ -30,7 +30,9 @@ export function createHostTokens(config: Config): HostTokens | null {
     algorithms: [...(secret ? SYMMETRIC : []), ...(jwksUrl ? ASYMMETRIC : [])],
   };
   // The key set is fetched on first use, cached, and fetched again when a token names a key it lacks (at most every 30 s).
-  const jwks = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 }) : null;
+  const jwks = jwksUrl
+    ? createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 })
+    : null;
   const key = secret ? new TextEncoder().encode(secret) : null;
   // With both set (e.g. while moving from a secret to keys), the token's algorithm picks the key.
   const keyFor: JWTVerifyGetKey = (header, token) => (SYMMETRIC.includes(header.alg ?? '') ? key! : jwks!(header, token));
@@ -45,7 +47,9 @@ export function createHostTokens(config: Config): HostTokens | null {
       }
       const userId = payload[config.AUTH_USER_ID_CLAIM];
       if (typeof userId !== 'string' || !HOST_USER_ID.test(userId)) {
-        throw unauthenticated(`The token's "${config.AUTH_USER_ID_CLAIM}" claim must be the user's id: 1 to 128 letters, digits or "_.@+-".`);
+        throw unauthenticated(
+          `The token's "${config.AUTH_USER_ID_CLAIM}" claim must be the user's id: 1 to 128 letters, digits or "_.@+-".`,
+        );
       }
       const name = payload[config.AUTH_USERNAME_CLAIM];
       return { userId, username: typeof name === 'string' && name.length ? name : null };
@@ -56,7 +60,8 @@ export function createHostTokens(config: Config): HostTokens | null {
 function refusal(e: unknown): AppError {
   if (e instanceof errors.JWTExpired) return unauthenticated('The token has expired; get a fresh one from the app.');
   if (e instanceof errors.JWTClaimValidationFailed) return unauthenticated(`The token's "${e.claim}" claim is not accepted (${e.reason}).`);
-  if (e instanceof errors.JWKSNoMatchingKey) return unauthenticated('The token is signed with a key the app does not publish (AUTH_JWKS_URL).');
+  if (e instanceof errors.JWKSNoMatchingKey)
+    return unauthenticated('The token is signed with a key the app does not publish (AUTH_JWKS_URL).');
   if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid || !(e instanceof errors.JOSEError)) {
     return new AppError('UNAVAILABLE', "The app's key set (AUTH_JWKS_URL) could not be fetched; try again shortly.");
   }

@@ -81,7 +81,11 @@ async function openPostgres(url: string, log: Logger): Promise<Database> {
       if (!name) prepared.set(sql, (name = `parley_${prepared.size}`));
       return (await pool.query({ name, text: sql, values: params })).rows as R[];
     },
-    ping: () => pool.query('SELECT 1').then(() => true, () => false),
+    ping: () =>
+      pool.query('SELECT 1').then(
+        () => true,
+        () => false,
+      ),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
@@ -119,7 +123,11 @@ async function openPglite(dataDir: string, log: Logger): Promise<Database> {
         counter.queries++;
         return (await db.query<R>(sql, params)).rows;
       },
-      ping: () => db.query('SELECT 1').then(() => true, () => false),
+      ping: () =>
+        db.query('SELECT 1').then(
+          () => true,
+          () => false,
+        ),
       close: async () => {
         await prisma.$disconnect();
         await db.close();

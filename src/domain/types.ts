@@ -62,6 +62,4 @@ export interface NotificationView {
   read: boolean;
 }
 
-export type UserEvent =
-  | { type: 'notification'; notification: NotificationView }
-  | { type: 'blocked' | 'unblocked'; userIds: string[] };
+export type UserEvent = { type: 'notification'; notification: NotificationView } | { type: 'blocked' | 'unblocked'; userIds: string[] };

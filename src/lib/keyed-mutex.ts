@@ -54,9 +54,9 @@ export class KeyedMutex {
       void this.enqueue(key, async () => {
         if (this.open.get(key) === fresh) this.open.delete(key);
         this.count(key, -fresh.items.length);
-        const results = await fresh.kind.run(key, fresh.items).catch((reason: unknown) =>
-          fresh.items.map((): PromiseSettledResult<unknown> => ({ status: 'rejected', reason })),
-        );
+        const results = await fresh.kind
+          .run(key, fresh.items)
+          .catch((reason: unknown) => fresh.items.map((): PromiseSettledResult<unknown> => ({ status: 'rejected', reason })));
         results.forEach((r, i) => (r.status === 'fulfilled' ? fresh.settle[i]!.resolve(r.value) : fresh.settle[i]!.reject(r.reason)));
       });
       b = fresh;

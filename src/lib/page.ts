@@ -35,7 +35,14 @@ export function decodeKey(kind: string, cursor: string): string {
 }
 
 /** `rows` holds up to first + 1 rows in list order; the extra one only says there is a next page. */
-export function toPage<R, T>(kind: string, rows: R[], first: number, after: string | null, key: (r: R) => string, node: (r: R) => T): Page<T> {
+export function toPage<R, T>(
+  kind: string,
+  rows: R[],
+  first: number,
+  after: string | null,
+  key: (r: R) => string,
+  node: (r: R) => T,
+): Page<T> {
   const edges = rows.slice(0, first).map((r) => ({ cursor: encodeKey(kind, key(r)), node: node(r) }));
   return {
     edges,

@@ -3,7 +3,18 @@ const REDIS_MESSAGES = ['Command timed out', "Stream isn't writeable and enableO
 // Prisma's codes for a database it cannot reach, that timed out, or whose pool ran dry.
 const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 // Node's and PostgreSQL's codes for a connection that failed or was cut.
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08000', '08001', '08003', '08006']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
 
 /**
  * The dependency whose outage caused this error, or null when it is some

@@ -79,10 +79,20 @@ export function createRedisConnectionLimit(
       const field = `${opts.node}:${++seq}`;
       let granted: number, open: number;
       try {
-        [granted, open] = (await redis.eval(ACQUIRE, 2, key(userId), nodesKey(clients.prefix), field, opts.node, Date.now() - opts.expiryMs, opts.limit)) as [number, number];
+        [granted, open] = (await redis.eval(
+          ACQUIRE,
+          2,
+          key(userId),
+          nodesKey(clients.prefix),
+          field,
+          opts.node,
+          Date.now() - opts.expiryMs,
+          opts.limit,
+        )) as [number, number];
         degraded = false;
       } catch (err) {
-        if (!degraded) log.warn({ err: (err as Error).message }, 'connection limit: Redis unavailable; counting in this process until it returns');
+        if (!degraded)
+          log.warn({ err: (err as Error).message }, 'connection limit: Redis unavailable; counting in this process until it returns');
         degraded = true;
         open = fieldsOf(userId).length;
         granted = open < opts.limit ? 1 : 0;

@@ -24,7 +24,11 @@ const WHAT: Record<RateLimitName, string> = {
  * every process shares them. When Redis cannot answer, each process falls
  * back to its own in-memory counters rather than refusing everyone.
  */
-export async function createRateLimits(config: Config, log: Logger, onRefused: (limit: RateLimitName) => void = () => {}): Promise<RateLimits> {
+export async function createRateLimits(
+  config: Config,
+  log: Logger,
+  onRefused: (limit: RateLimitName) => void = () => {},
+): Promise<RateLimits> {
   const redis = config.REDIS_URL ? await connect(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS, log) : null;
   const limits: Record<RateLimitName, RateLimit | null> = {
     send: config.RATE_LIMIT_SEND,

@@ -23,7 +23,13 @@ export interface Metrics {
 }
 
 /** A counter that follows a number kept elsewhere: at each scrape it adds what that number grew by. */
-function follow(registry: Registry, name: string, help: string, labelNames: string[], read: () => Iterable<[Record<string, string>, number]>) {
+function follow(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[],
+  read: () => Iterable<[Record<string, string>, number]>,
+) {
   const seen = new Map<string, number>();
   new Counter({
     name,
@@ -69,8 +75,12 @@ export function createMetrics(s: Sources): Metrics {
     [{ stored: 'true' }, c.messagesStored],
     [{ stored: 'false' }, c.messagesNotStored],
   ]);
-  follow(registry, 'parley_deliveries_total', 'Events put in subscribers’ feeds (one per subscriber per event).', [], () => [[{}, c.deliveries]]);
-  follow(registry, 'parley_slow_consumer_closes_total', 'WebSocket connections closed for falling behind (4413).', [], () => [[{}, s.slowConsumerCloses()]]);
+  follow(registry, 'parley_deliveries_total', 'Events put in subscribers’ feeds (one per subscriber per event).', [], () => [
+    [{}, c.deliveries],
+  ]);
+  follow(registry, 'parley_slow_consumer_closes_total', 'WebSocket connections closed for falling behind (4413).', [], () => [
+    [{}, s.slowConsumerCloses()],
+  ]);
   follow(registry, 'parley_rate_limited_total', 'Requests refused by a rate or connection limit, by limit.', ['limit'], () =>
     [...c.rateLimited].map(([limit, n]) => [{ limit }, n] as [Record<string, string>, number]),
   );

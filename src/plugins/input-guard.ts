@@ -45,7 +45,13 @@ const refusal = () =>
 
 /** Refuses any argument or variable holding a string PostgreSQL cannot store, on every transport. */
 export function inputGuardPlugin(): Plugin {
-  const check = ({ args, setResultAndStopExecution }: { args: { document: DocumentNode; variableValues?: unknown }; setResultAndStopExecution: (r: never) => void }) => {
+  const check = ({
+    args,
+    setResultAndStopExecution,
+  }: {
+    args: { document: DocumentNode; variableValues?: unknown };
+    setResultAndStopExecution: (r: never) => void;
+  }) => {
     if (findBad(args.variableValues) || documentHasBadString(args.document)) setResultAndStopExecution({ errors: [refusal()] } as never);
   };
   return { onExecute: check, onSubscribe: check };

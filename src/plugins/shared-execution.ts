@@ -107,12 +107,17 @@ export function sharedExecutionPlugin(maskError: (error: unknown) => Error): { p
       if (!isAsyncIterable(stream)) return stream;
       const direct = (args.contextValue as Partial<Context> | undefined)?.direct;
       if (direct && isPipeable(stream)) {
-        return writeDirectly(stream, direct, (event) => {
-          stats.direct++;
-          return typeof event === 'object' && event !== null
-            ? payloadOf(entryFor(args, key, event))
-            : payloadOf({ result: execute({ ...args, rootValue: event }) as ExecutionResult, payload: null });
-        }, toError);
+        return writeDirectly(
+          stream,
+          direct,
+          (event) => {
+            stats.direct++;
+            return typeof event === 'object' && event !== null
+              ? payloadOf(entryFor(args, key, event))
+              : payloadOf({ result: execute({ ...args, rootValue: event }) as ExecutionResult, payload: null });
+          },
+          toError,
+        );
       }
       return mapAsyncIterator(
         stream,

@@ -32,7 +32,12 @@ export async function connectRedis(url: string, prefix: string, log: Logger, opt
   // Commands fail at once while Redis is down, and after commandTimeout while
   // it hangs, instead of queueing without bound: callers degrade (sends still
   // store) or answer UNAVAILABLE rather than hang.
-  const command = new Redis(url, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: opts.commandTimeoutMs });
+  const command = new Redis(url, {
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    commandTimeout: opts.commandTimeoutMs,
+  });
   // SUBSCRIBEs issued during an outage wait for the reconnect; ioredis also
   // resubscribes every channel it held once the connection is back.
   const subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, autoResubscribe: true });
@@ -56,7 +61,10 @@ export async function connectRedis(url: string, prefix: string, log: Logger, opt
     log.info('redis is back; resubscribed and resuming');
     for (const fn of resumeHandlers) fn();
   };
-  for (const [name, client] of [['command', command], ['subscriber', subscriber]] as const) {
+  for (const [name, client] of [
+    ['command', command],
+    ['subscriber', subscriber],
+  ] as const) {
     client.on('error', (err) => {
       if (!closing) log.debug({ err: err.message, connection: name }, 'redis error');
     });
@@ -83,7 +91,10 @@ export async function connectRedis(url: string, prefix: string, log: Logger, opt
   };
 
   const timeout = new Promise<never>((_, reject) => {
-    const t = setTimeout(() => reject(new Error(`cannot reach Redis at ${redactUrl(url)} within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+    const t = setTimeout(
+      () => reject(new Error(`cannot reach Redis at ${redactUrl(url)} within ${connectTimeoutMs} ms`)),
+      connectTimeoutMs,
+    );
     t.unref();
   });
   try {

@@ -66,7 +66,11 @@ return 1`;
  * its sessions after the grace. Every expiry is claimed atomically, so one
  * process announces each leave.
  */
-export function createClusterLiveness(clients: RedisClients, opts: ClusterLivenessOptions, log: Logger): Liveness & { node: string; start(): Promise<void>; resync(): void } {
+export function createClusterLiveness(
+  clients: RedisClients,
+  opts: ClusterLivenessOptions,
+  log: Logger,
+): Liveness & { node: string; start(): Promise<void>; resync(): void } {
   const redis = clients.command;
   const p = clients.prefix;
   const node = randomUUID();
@@ -190,7 +194,12 @@ export function createClusterLiveness(clients: RedisClients, opts: ClusterLivene
       // Sessions still connected here start their grace now; the node leaves the cluster.
       for (const sessionId of connections.keys()) await releaseHere(sessionId).catch(() => {});
       connections.clear();
-      await redis.multi().zrem(k.nodes, node).del(k.node(node)).exec().catch(() => {});
+      await redis
+        .multi()
+        .zrem(k.nodes, node)
+        .del(k.node(node))
+        .exec()
+        .catch(() => {});
     },
   };
 }

@@ -64,7 +64,11 @@ export interface FeedViewer {
  * it; open as a realtime connection of the session for presence; ended when
  * the viewer's token expires.
  */
-export function feedQueue<T>(deps: Pick<FeedDeps, 'liveness' | 'queueLimit'>, viewer: FeedViewer, budget: SharedBudget | null): BoundedQueue<T> {
+export function feedQueue<T>(
+  deps: Pick<FeedDeps, 'liveness' | 'queueLimit'>,
+  viewer: FeedViewer,
+  budget: SharedBudget | null,
+): BoundedQueue<T> {
   const queue = new BoundedQueue<T>(
     deps.queueLimit,
     () => new AppError('RATE_LIMITED', `Subscription ended: the client fell more than ${deps.queueLimit} events behind.`),
@@ -128,7 +132,11 @@ export async function openFeed<T>(
   };
 
   const listen = (cid: string) => {
-    if (!listeners.has(cid)) listeners.set(cid, deps.pubsub.subscribe('channel', cid, (e) => onEvent(cid, e)));
+    if (!listeners.has(cid))
+      listeners.set(
+        cid,
+        deps.pubsub.subscribe('channel', cid, (e) => onEvent(cid, e)),
+      );
     return listeners.get(cid)!;
   };
   const unlisten = (cid: string) => {

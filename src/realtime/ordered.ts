@@ -62,7 +62,9 @@ export class OrderedPubSub implements PubSub {
       s.handlers.delete(h);
       if (s.handlers.size > 0 || this.channels.get(id) !== s) return;
       this.channels.delete(id);
-      await (await s.unsubscribe)?.();
+      await (
+        await s.unsubscribe
+      )?.();
     };
   }
 
@@ -88,7 +90,9 @@ export class OrderedPubSub implements PubSub {
   }
 
   private enqueue(channelId: string, state: ChannelState, event: ChannelEvent) {
-    state.chain = state.chain.then(() => this.handle(channelId, state, event)).catch((err) => this.log.error({ err, channelId }, 'delivery failed'));
+    state.chain = state.chain
+      .then(() => this.handle(channelId, state, event))
+      .catch((err) => this.log.error({ err, channelId }, 'delivery failed'));
   }
 
   private async handle(channelId: string, state: ChannelState, event: ChannelEvent) {
@@ -113,7 +117,8 @@ export class OrderedPubSub implements PubSub {
       this.log.warn({ err, channelId }, 'could not fetch missing messages; delivering out of sequence');
       return;
     }
-    if (missing.length) this.log.debug({ channelId, count: missing.length, before: before?.toString() ?? null }, 'filled a gap from the database');
+    if (missing.length)
+      this.log.debug({ channelId, count: missing.length, before: before?.toString() ?? null }, 'filled a gap from the database');
     for (const message of missing) {
       state.last = BigInt(message.seq!);
       this.deliver(state, { type: 'message', message });

@@ -37,7 +37,12 @@ export class PresenceService {
   /** Ends every presence of the session; `expired` when it had no realtime connection for the grace. */
   async leaveSession(sessionId: string, why: 'expired' | 'ended' = 'ended'): Promise<void> {
     const removed = await this.tracker.untrackSession(sessionId);
-    if (why === 'expired') await this.tracker.markExpired(sessionId, removed.map((r) => r.channelId), Date.now());
+    if (why === 'expired')
+      await this.tracker.markExpired(
+        sessionId,
+        removed.map((r) => r.channelId),
+        Date.now(),
+      );
     for (const { channelId, presence } of removed) await this.announceLeaves(channelId, [presence]);
   }
 

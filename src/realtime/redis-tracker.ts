@@ -128,7 +128,15 @@ export async function createRedisTracker(
     log.warn({ presences: owned.size }, 'redis lost its data; restoring the presences this process created');
     const sessions = new Set<string>();
     for (const { channelId, presence } of owned.values()) {
-      await redis.eval(RESTORE, 2, channelKey(channelId), sessionKey(presence.sessionId), presence.sessionId, JSON.stringify(presence), channelId);
+      await redis.eval(
+        RESTORE,
+        2,
+        channelKey(channelId),
+        sessionKey(presence.sessionId),
+        presence.sessionId,
+        JSON.stringify(presence),
+        channelId,
+      );
       sessions.add(presence.sessionId);
     }
     onRestored([...sessions]);
@@ -139,7 +147,16 @@ export async function createRedisTracker(
 
   return {
     async track(channelId, presence) {
-      const old = (await redis.eval(TRACK, 3, channelKey(channelId), sessionKey(presence.sessionId), expiredKey(presence.sessionId), presence.sessionId, JSON.stringify(presence), channelId)) as string | null;
+      const old = (await redis.eval(
+        TRACK,
+        3,
+        channelKey(channelId),
+        sessionKey(presence.sessionId),
+        expiredKey(presence.sessionId),
+        presence.sessionId,
+        JSON.stringify(presence),
+        channelId,
+      )) as string | null;
       remember(channelId, presence);
       owned.set(key(channelId, presence.sessionId), { channelId, presence });
       if (owned.size > KNOWN_LIMIT) owned.delete(owned.keys().next().value!);
@@ -159,7 +176,9 @@ export async function createRedisTracker(
       return removed;
     },
     async untrackUser(channelId, userId) {
-      const removed = ((await redis.eval(UNTRACK_USER, 1, channelKey(channelId), userId, `${p}presence:session:`, channelId)) as string[]).map((j) => parse(j)!);
+      const removed = (
+        (await redis.eval(UNTRACK_USER, 1, channelKey(channelId), userId, `${p}presence:session:`, channelId)) as string[]
+      ).map((j) => parse(j)!);
       for (const r of removed) forget(channelId, r.sessionId);
       return removed;
     },
@@ -168,7 +187,8 @@ export async function createRedisTracker(
         async () => {
           let presence = parse(await redis.hget(channelKey(channelId), sessionId));
           // Missing though this process made it: Redis may have come back empty a moment ago, before the resume handler restored it.
-          if (!presence && owned.has(key(channelId, sessionId)) && (await restore()).length) presence = parse(await redis.hget(channelKey(channelId), sessionId));
+          if (!presence && owned.has(key(channelId, sessionId)) && (await restore()).length)
+            presence = parse(await redis.hget(channelKey(channelId), sessionId));
           remember(channelId, presence, sessionId);
           return presence;
         },
@@ -197,7 +217,10 @@ export async function createRedisTracker(
         .exec();
     },
     async expiredAt(channelId, sessionId) {
-      const at = await orKnown(() => redis.hget(expiredKey(sessionId), channelId), () => null);
+      const at = await orKnown(
+        () => redis.hget(expiredKey(sessionId), channelId),
+        () => null,
+      );
       return at ? Number(at) : null;
     },
     restore,

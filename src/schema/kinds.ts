@@ -3,10 +3,19 @@ import { NotificationCode } from '../modules/notifications/notifications.service
 import { builder } from './builder.js';
 
 /** A GraphQL enum naming numeric codes, and the name of a code (`fallback` for one it does not know). */
-function kindEnum<K extends string>(name: string, description: string, codes: Record<K, number>, docs: Record<NoInfer<K>, string>, fallback: NoInfer<K>) {
+function kindEnum<K extends string>(
+  name: string,
+  description: string,
+  codes: Record<K, number>,
+  docs: Record<NoInfer<K>, string>,
+  fallback: NoInfer<K>,
+) {
   const names = Object.keys(codes) as K[];
   const byCode = new Map(names.map((k) => [codes[k], k]));
-  const values = Object.fromEntries(names.map((k) => [k, { value: k, description: docs[k] }])) as Record<K, { value: K; description: string }>;
+  const values = Object.fromEntries(names.map((k) => [k, { value: k, description: docs[k] }])) as Record<
+    K,
+    { value: K; description: string }
+  >;
   return { type: builder.enumType(name, { description, values }), of: (code: number): K => byCode.get(code) ?? fallback };
 }
 

@@ -32,10 +32,19 @@ export function graphiqlPage(endpoint: string, render: () => string) {
     },
     async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
       const page = await (built ??= build());
-      const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', etag: page.etag, 'cache-control': 'no-cache', vary: 'accept-encoding' };
+      const headers: Record<string, string> = {
+        'content-type': 'text/html; charset=utf-8',
+        etag: page.etag,
+        'cache-control': 'no-cache',
+        vary: 'accept-encoding',
+      };
       if (req.headers['if-none-match'] === page.etag) return void res.writeHead(304, headers).end();
       const accepted = String(req.headers['accept-encoding'] ?? '');
-      const [encoding, body] = /\bbr\b/.test(accepted) ? ['br', page.br] : /\bgzip\b/.test(accepted) ? ['gzip', page.gzip] : [null, page.plain];
+      const [encoding, body] = /\bbr\b/.test(accepted)
+        ? ['br', page.br]
+        : /\bgzip\b/.test(accepted)
+          ? ['gzip', page.gzip]
+          : [null, page.plain];
       if (encoding) headers['content-encoding'] = encoding;
       res.writeHead(200, { ...headers, 'content-length': String(body.length) }).end(body);
     },

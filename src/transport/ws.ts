@@ -46,7 +46,11 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
   // A frame over the body limit closes the socket with 1009 (message too big).
   // noServer: attached to the HTTP server, ws would also re-emit its errors (a
   // port in use) as "Internal error emitted on the WebSocket server".
-  const wss = new WebSocketServer({ noServer: true, path: yoga.graphqlEndpoint, ...(MAX_BODY_BYTES > 0 ? { maxPayload: MAX_BODY_BYTES } : {}) });
+  const wss = new WebSocketServer({
+    noServer: true,
+    path: yoga.graphqlEndpoint,
+    ...(MAX_BODY_BYTES > 0 ? { maxPayload: MAX_BODY_BYTES } : {}),
+  });
   server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)));
   let slowClosed = 0;
   const bySession = new Map<string, Set<WebSocket>>();
@@ -114,7 +118,15 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
       },
       onComplete: (ctx, id) => void ctx.extra.subscriptions?.delete(id),
       onSubscribe: async (ctx, id, params) => {
-        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params, wsViewer: ctx.extra.viewer, wsOutbox: ctx.extra.outbox, wsDirect: directSink(ctx.extra.wire!, id) });
+        const enveloped = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+          wsViewer: ctx.extra.viewer,
+          wsOutbox: ctx.extra.outbox,
+          wsDirect: directSink(ctx.extra.wire!, id),
+        });
         let document;
         try {
           document = enveloped.parse(params.query);

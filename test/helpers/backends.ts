@@ -93,6 +93,9 @@ export function backends(): Backend[] {
   const only = process.env.TEST_BACKENDS?.split(',').map((n) => n.trim());
   if (!only) return all;
   const kept = all.filter((b) => only.includes(b.name));
-  if (kept.length !== only.length) throw new Error(`TEST_BACKENDS=${process.env.TEST_BACKENDS}: unknown or unavailable backends (have ${all.map((b) => b.name).join(', ')})`);
+  if (kept.length !== only.length)
+    throw new Error(
+      `TEST_BACKENDS=${process.env.TEST_BACKENDS}: unknown or unavailable backends (have ${all.map((b) => b.name).join(', ')})`,
+    );
   return kept;
 }

@@ -7,7 +7,6 @@ import { endpoint, until, type Endpoint } from './server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-
 export interface Health {
   status: 'ok' | 'degraded' | 'unavailable';
   database: boolean;
@@ -47,7 +46,17 @@ export async function startNode(name: string, env: Record<string, string>, timeo
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     // Rate limits off unless a test sets them, as in startServer: tests send far faster than people.
-    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), RATE_LIMIT_SEND: 'off', RATE_LIMIT_JOIN: 'off', RATE_LIMIT_AUTH: 'off', RATE_LIMIT_GROUP: 'off', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      RATE_LIMIT_SEND: 'off',
+      RATE_LIMIT_JOIN: 'off',
+      RATE_LIMIT_AUTH: 'off',
+      RATE_LIMIT_GROUP: 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -92,14 +101,17 @@ export async function startNode(name: string, env: Record<string, string>, timeo
     output: () => output,
   };
   try {
-    await until(async () => {
-      if (gone) throw new Error(`${name} exited during startup:\n${output}`);
-      return (await health())?.status === 'ok';
-    }, timeoutMs, `${name} to be healthy`);
+    await until(
+      async () => {
+        if (gone) throw new Error(`${name} exited during startup:\n${output}`);
+        return (await health())?.status === 'ok';
+      },
+      timeoutMs,
+      `${name} to be healthy`,
+    );
   } catch (e) {
     child.kill('SIGKILL');
     throw new Error(`${(e as Error).message}\n${output}`);
   }
   return node;
 }
-

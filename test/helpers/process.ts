@@ -18,7 +18,17 @@ export async function spawnServer(env: Record<string, string>, opts: { waitHealt
   const port = Number(env.PORT ?? (await freePort()));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_SEND: 'off', RATE_LIMIT_JOIN: 'off', RATE_LIMIT_AUTH: 'off', RATE_LIMIT_GROUP: 'off', ...env, PORT: String(port) },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_SEND: 'off',
+      RATE_LIMIT_JOIN: 'off',
+      RATE_LIMIT_AUTH: 'off',
+      RATE_LIMIT_GROUP: 'off',
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -32,7 +42,10 @@ export async function spawnServer(env: Record<string, string>, opts: { waitHealt
     await until(
       async () => {
         if (done) throw new Error(`server exited during start:\n${out}`);
-        return fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+        return fetch(`http://127.0.0.1:${port}/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
       },
       60_000,
       'the server to become healthy',

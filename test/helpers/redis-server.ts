@@ -27,7 +27,9 @@ export class OwnRedis {
   }
 
   async start(): Promise<void> {
-    const storage = this.dir ? ['--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''] : ['--save', '', '--appendonly', 'no'];
+    const storage = this.dir
+      ? ['--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
+      : ['--save', '', '--appendonly', 'no'];
     const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', ...storage], { stdio: 'ignore' });
     this.child = child;
     const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 0 });

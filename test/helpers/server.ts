@@ -142,7 +142,12 @@ export const Q = {
 };
 
 /** Joins a room and returns its channel id. */
-export async function joinRoom(server: Pick<Endpoint, 'gql'>, s: Session, room: string, opts: { persistence?: boolean; hidden?: boolean } = {}) {
+export async function joinRoom(
+  server: Pick<Endpoint, 'gql'>,
+  s: Session,
+  room: string,
+  opts: { persistence?: boolean; hidden?: boolean } = {},
+) {
   const r = await server.gql(Q.join, { t: room, type: 'ROOM', p: opts.persistence ?? true, h: opts.hidden ?? false }, s.token);
   if (!r.data) throw new Error(`join failed: ${JSON.stringify(r.errors)}`);
   return r.data.joinChat.id as string;

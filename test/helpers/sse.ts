@@ -31,7 +31,10 @@ export async function sse(url: string, token: string, query: string, variables: 
         text += decoder.decode(value, { stream: true });
         // Events are separated by a blank line; keep those that carry data.
         for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n')) {
-          const data = text.slice(0, end).split('\n').find((l) => l.startsWith('data:') && l.length > 5);
+          const data = text
+            .slice(0, end)
+            .split('\n')
+            .find((l) => l.startsWith('data:') && l.length > 5);
           text = text.slice(end + 2);
           if (data) events.push(JSON.parse(data.slice(5)) as GqlResult);
         }

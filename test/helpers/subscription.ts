@@ -47,7 +47,8 @@ export class Subscription {
   /** The next result's data (the subscription field's value), failing on errors. */
   async next(timeoutMs = 5000): Promise<any> {
     const item = await this.take(timeoutMs);
-    if (item.kind !== 'next') throw new Error(`expected an event, got ${item.kind}: ${JSON.stringify(item.kind === 'error' ? item.error : null)}`);
+    if (item.kind !== 'next')
+      throw new Error(`expected an event, got ${item.kind}: ${JSON.stringify(item.kind === 'error' ? item.error : null)}`);
     if (item.value.errors) throw new Error(`event carried errors: ${JSON.stringify(item.value.errors)}`);
     const data = item.value.data;
     return data[Object.keys(data)[0]!];

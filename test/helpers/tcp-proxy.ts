@@ -17,7 +17,10 @@ export class TcpProxy {
     const server = createServer((client) => {
       if (this.cutOff) return void client.destroy();
       const upstream = connect(this.target, '127.0.0.1');
-      for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      for (const [from, to] of [
+        [client, upstream],
+        [upstream, client],
+      ] as const) {
         this.sockets.add(from);
         from.on('error', () => to.destroy());
         from.on('close', () => {

@@ -1,11 +1,33 @@
 // A small Parley chat client: plain DOM, urql for queries and mutations,
 // graphql-ws for the live feeds. serve.ts bundles it and sets window.PARLEY.
-import { Client, CombinedError, fetchExchange, subscriptionExchange, type AnyVariables, type OperationResult, type OperationResultSource } from '@urql/core';
+import {
+  Client,
+  CombinedError,
+  fetchExchange,
+  subscriptionExchange,
+  type AnyVariables,
+  type OperationResult,
+  type OperationResultSource,
+} from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import {
-  HistoryDocument, JoinChatDocument, LeaveChatDocument, MeDocument, MessagesDocument, NotificationsDocument, PresenceEventsDocument,
-  PresencesDocument, SendDocument, SignInDocument, SignOutDocument,
-  type ChannelType, type JoinChatMutation, type MessageFragment, type NotificationsSubscription, type PresenceEventsSubscription, type PresenceFragment,
+  HistoryDocument,
+  JoinChatDocument,
+  LeaveChatDocument,
+  MeDocument,
+  MessagesDocument,
+  NotificationsDocument,
+  PresenceEventsDocument,
+  PresencesDocument,
+  SendDocument,
+  SignInDocument,
+  SignOutDocument,
+  type ChannelType,
+  type JoinChatMutation,
+  type MessageFragment,
+  type NotificationsSubscription,
+  type PresenceEventsSubscription,
+  type PresenceFragment,
 } from './generated/operations.js';
 
 declare global {
@@ -20,8 +42,16 @@ const saved = {
   set: (key: string, value: unknown) => localStorage.setItem(`parley.${key}`, JSON.stringify(value)),
 };
 
-interface Auth { token: string; sessionId: string; userId: string; username: string }
-interface ChatRef { target: string; type: ChannelType }
+interface Auth {
+  token: string;
+  sessionId: string;
+  userId: string;
+  username: string;
+}
+interface ChatRef {
+  target: string;
+  type: ChannelType;
+}
 interface Chat {
   id: string;
   ref: ChatRef;
@@ -227,7 +257,19 @@ function createChat(id: string, ref: ChatRef, label: string): Chat {
   $('h2', view).textContent = label;
   view.setAttribute('aria-label', label);
   const tab = el('button', { textContent: label });
-  const chat: Chat = { id, ref, view, tab, messages: new Map(), presences: new Map(), newest: null, older: null, left: false, replay: null, stop: () => {} };
+  const chat: Chat = {
+    id,
+    ref,
+    view,
+    tab,
+    messages: new Map(),
+    presences: new Map(),
+    newest: null,
+    older: null,
+    left: false,
+    replay: null,
+    stop: () => {},
+  };
   chats.set(id, chat);
   tab.addEventListener('click', () => show(chat));
   $('#chats').append(el('li', {}, tab));
@@ -250,7 +292,10 @@ function createChat(id: string, ref: ChatRef, label: string): Chat {
     // One at a time, so messages typed quickly arrive in the order they were typed.
     sending = sending
       .then(() => call(api.mutation(SendDocument, { channelId: id, content: { text } })))
-      .then(() => report(null), (err) => (errorCode(err) === 'FORBIDDEN' ? markLeft(chat, errorText(err)) : report(err)));
+      .then(
+        () => report(null),
+        (err) => (errorCode(err) === 'FORBIDDEN' ? markLeft(chat, errorText(err)) : report(err)),
+      );
   });
   return chat;
 }
@@ -307,10 +352,12 @@ async function loadPage(chat: Chat, after: string | null) {
 function addMessage(chat: Chat, m: MessageFragment) {
   if (m.cursor) chat.newest = m.cursor;
   const shown = chat.messages.get(m.id);
-  if (m.code === 2) { // removed
+  if (m.code === 2) {
+    // removed
     shown?.remove();
     chat.messages.delete(m.id);
-  } else if (m.code === 1) { // edited
+  } else if (m.code === 1) {
+    // edited
     shown?.replaceWith(render(chat, m));
   } else if (!shown) {
     const log = $('.log', chat.view);
@@ -323,7 +370,15 @@ function addMessage(chat: Chat, m: MessageFragment) {
 function render(chat: Chat, m: MessageFragment): HTMLLIElement {
   const text = typeof m.content.text === 'string' ? m.content.text : JSON.stringify(m.content);
   const time = new Date(m.createTime).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  const li = el('li', {}, el('b', { className: 'who' }, m.username), ' ', el('span', { className: 'text' }, text), ' ', el('time', { dateTime: m.createTime }, time));
+  const li = el(
+    'li',
+    {},
+    el('b', { className: 'who' }, m.username),
+    ' ',
+    el('span', { className: 'text' }, text),
+    ' ',
+    el('time', { dateTime: m.createTime }, time),
+  );
   li.classList.toggle('mine', m.senderId === auth!.userId);
   chat.messages.set(m.id, li);
   return li;
@@ -357,7 +412,9 @@ function onPresence(chat: Chat, event: PresenceEventsSubscription['channelPresen
 
 function drawPresences(chat: Chat) {
   const people = [...chat.presences.values()].sort((a, b) => a.username.localeCompare(b.username));
-  $('.presences', chat.view).replaceChildren(...people.map((p) => el('li', {}, p.sessionId === auth!.sessionId ? `${p.username} (you)` : p.username)));
+  $('.presences', chat.view).replaceChildren(
+    ...people.map((p) => el('li', {}, p.sessionId === auth!.sessionId ? `${p.username} (you)` : p.username)),
+  );
 }
 
 // ---- joining
@@ -370,7 +427,10 @@ function onNotification(n: NotificationsSubscription['notification']) {
   $('#invites').append(li);
 }
 
-for (const [form, field, type] of [['#join-room', 'room', 'ROOM'], ['#join-direct', 'user', 'DIRECT']] as const) {
+for (const [form, field, type] of [
+  ['#join-room', 'room', 'ROOM'],
+  ['#join-direct', 'user', 'DIRECT'],
+] as const) {
   $(form).addEventListener('submit', (e) => {
     e.preventDefault();
     const input = $<HTMLInputElement>(`input[name=${field}]`, $(form));

@@ -17,7 +17,10 @@ export async function assertMayAccess(deps: Deps, viewer: Viewer, ref: ChannelRe
   if (ref.type === 'ROOM') return;
   if (ref.type === 'GROUP') {
     const groupId = ref.groupId!;
-    const member = await deps.prisma.groupMember.findUnique({ where: { groupId_userId: { groupId, userId: viewer.userId } }, select: { role: true } });
+    const member = await deps.prisma.groupMember.findUnique({
+      where: { groupId_userId: { groupId, userId: viewer.userId } },
+      select: { role: true },
+    });
     if (isMember(member?.role)) return;
     if (!(await deps.prisma.group.findUnique({ where: { id: groupId }, select: { id: true } }))) throw groupNotFound(groupId);
     throw forbidden(`Only members of group ${groupId} may use its channel.`);

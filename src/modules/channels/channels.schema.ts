@@ -51,11 +51,20 @@ const ChannelObject = builder.objectRef<JoinedChannel>('Channel').implement({
 });
 
 const ChannelPresenceEvent = builder.objectRef<PresenceChange & ChannelFieldsShape>('ChannelPresenceEvent').implement({
-  description: "Sessions that joined and left one channel. A leave naming your own sessionId means your presence ended (left, kicked, banned, blocked, expired, signed out): join again to go on.",
+  description:
+    'Sessions that joined and left one channel. A leave naming your own sessionId means your presence ended (left, kicked, banned, blocked, expired, signed out): join again to go on.',
   fields: (t) => ({
     channelId: t.exposeID('channelId', { description: 'The channel.' }),
-    joins: t.field({ type: [UserPresenceRef], description: 'Presences that started (or changed options).', resolve: (e) => inChannel(e.channelId, e.joins) }),
-    leaves: t.field({ type: [UserPresenceRef], description: 'Presences that ended (or were replaced by a join here).', resolve: (e) => inChannel(e.channelId, e.leaves) }),
+    joins: t.field({
+      type: [UserPresenceRef],
+      description: 'Presences that started (or changed options).',
+      resolve: (e) => inChannel(e.channelId, e.joins),
+    }),
+    leaves: t.field({
+      type: [UserPresenceRef],
+      description: 'Presences that ended (or were replaced by a join here).',
+      resolve: (e) => inChannel(e.channelId, e.leaves),
+    }),
     ...exposeChannelFields(t),
   }),
 });
@@ -85,7 +94,9 @@ builder.mutationFields((t) => ({
       const viewer = viewerOf(ctx);
       const caller = { viewer, clientAddress: ctx.clientAddress };
       const ref = channelFromId(a.channelId);
-      return withHooks(ctx.hooks, 'leaveChat', caller, { channelId: ref.id }, (i, hooked) => leaveChat(ctx.deps, viewer, hooked ? channelFromId(i.channelId) : ref));
+      return withHooks(ctx.hooks, 'leaveChat', caller, { channelId: ref.id }, (i, hooked) =>
+        leaveChat(ctx.deps, viewer, hooked ? channelFromId(i.channelId) : ref),
+      );
     },
   }),
 }));
@@ -102,7 +113,7 @@ builder.queryField('channelPresences', (t) =>
 builder.queryField('myChannels', (t) =>
   t.field({
     type: [ChannelObject],
-    description: "The channels this session has joined and not left, each with who is there now: what a client re-opens after a reload.",
+    description: 'The channels this session has joined and not left, each with who is there now: what a client re-opens after a reload.',
     resolve: (_, __, ctx) => myChannels(ctx.deps, viewerOf(ctx)),
   }),
 );
@@ -112,7 +123,8 @@ builder.subscriptionField('channelPresence', (t) =>
     type: ChannelPresenceEvent,
     description: 'Joins and leaves in one joined channel, or (without channelId) in every channel this session joins.',
     args: { channelId: t.arg.id({ description: 'One joined channel; omitted: every channel this session joins, including later ones.' }) },
-    subscribe: (_, a, ctx) => presenceFeed(ctx.deps, viewerOf(ctx), { ref: a.channelId == null ? null : channelFromId(a.channelId) }, ctx.outbox),
+    subscribe: (_, a, ctx) =>
+      presenceFeed(ctx.deps, viewerOf(ctx), { ref: a.channelId == null ? null : channelFromId(a.channelId) }, ctx.outbox),
     // Once per event and document (shared execution), not per subscriber.
     resolve: (change) => ({ ...change, ...channelFields(channelFromId(change.channelId)) }),
   }),

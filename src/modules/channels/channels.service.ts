@@ -5,7 +5,16 @@ import type { Viewer } from '../../domain/viewer.js';
 import { assertMayAccess } from './access.js';
 import { groupNotFound } from '../groups/roles.js';
 import { unknownUser } from '../users/user-ids.js';
-import { directRef, groupRef, parseChannelId, roomRef, validRoomName, ROOM_NAME_MAX, type ChannelRef, type ChannelType } from '../../domain/channel-ref.js';
+import {
+  directRef,
+  groupRef,
+  parseChannelId,
+  roomRef,
+  validRoomName,
+  ROOM_NAME_MAX,
+  type ChannelRef,
+  type ChannelType,
+} from '../../domain/channel-ref.js';
 import { afterDirectJoin } from './direct-invites.js';
 
 export interface JoinInput {
@@ -27,7 +36,9 @@ function refFor(viewer: Viewer, input: JoinInput): ChannelRef {
     // One room per name however it was typed: "café" precomposed or as e + accent.
     const name = target.normalize('NFC');
     if (!validRoomName(name)) {
-      throw badInput(`A room name is 1 to ${ROOM_NAME_MAX} characters, at least one of them visible, without control or text-direction characters.`);
+      throw badInput(
+        `A room name is 1 to ${ROOM_NAME_MAX} characters, at least one of them visible, without control or text-direction characters.`,
+      );
     }
     return roomRef(name);
   }

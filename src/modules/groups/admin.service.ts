@@ -18,7 +18,14 @@ type Step = (ctx: { tx: Tx; group: Group; actor: GroupRole; userId: string; role
  * must be an admin, and each target is handled in turn inside one transaction,
  * so a refusal for any target changes nothing at all.
  */
-async function administer(deps: Deps, viewer: Viewer, groupId: string, userIds: readonly string[], action: string, step: Step): Promise<GroupView> {
+async function administer(
+  deps: Deps,
+  viewer: Viewer,
+  groupId: string,
+  userIds: readonly string[],
+  action: string,
+  step: Step,
+): Promise<GroupView> {
   const ids = await existingUserIds(deps, userIds);
   await changeGroup(deps, viewer, groupId, async (tx, group) => {
     const plan = emptyPlan();

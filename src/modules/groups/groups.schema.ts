@@ -31,7 +31,10 @@ const GroupRef = builder.objectRef<GroupView>('Group').implement({
 const GroupMemberRef = builder.objectRef<GroupMemberView>('GroupMember').implement({
   description: "A user's place in a group.",
   fields: (t) => ({
-    id: t.id({ description: 'Stable for this user in this group, so a normalized cache can key memberships.', resolve: (m) => `${m.groupId}/${m.user.id}` }),
+    id: t.id({
+      description: 'Stable for this user in this group, so a normalized cache can key memberships.',
+      resolve: (m) => `${m.groupId}/${m.user.id}`,
+    }),
     user: t.field({ type: UserRef, description: 'The user.', resolve: (m) => m.user as never }),
     role: t.field({ type: GroupRoleEnum, description: 'Their role.', resolve: (m) => m.role }),
   }),
@@ -44,13 +47,20 @@ builder.queryFields((t) => ({
   myGroups: t.field({
     type: GroupConnection,
     description: 'The groups you are a member of.',
-    args: { first: t.arg.int({ defaultValue: 20, description: '1..100' }), after: t.arg.string({ description: 'pageInfo.endCursor of the previous page.' }) },
+    args: {
+      first: t.arg.int({ defaultValue: 20, description: '1..100' }),
+      after: t.arg.string({ description: 'pageInfo.endCursor of the previous page.' }),
+    },
     resolve: (_, a, ctx) => myGroups(ctx.deps, viewerOf(ctx), { first: a.first ?? 20, after: a.after ?? null }),
   }),
   groupMembers: t.field({
     type: GroupMemberConnection,
     description: 'A group’s users and roles, for its members; admins also see join requests and bans.',
-    args: { groupId: t.arg.id({ required: true, description: 'The group.' }), first: t.arg.int({ defaultValue: 20, description: '1..100' }), after: t.arg.string({ description: 'pageInfo.endCursor of the previous page.' }) },
+    args: {
+      groupId: t.arg.id({ required: true, description: 'The group.' }),
+      first: t.arg.int({ defaultValue: 20, description: '1..100' }),
+      after: t.arg.string({ description: 'pageInfo.endCursor of the previous page.' }),
+    },
     resolve: (_, a, ctx) => groupMembers(ctx.deps, viewerOf(ctx), { groupId: a.groupId, first: a.first ?? 20, after: a.after ?? null }),
   }),
 }));
@@ -71,7 +81,10 @@ builder.mutationFields((t) =>
       t.field({
         type: GroupRef,
         description,
-        args: { groupId: t.arg.id({ required: true, description: 'The group.' }), userIds: t.arg.idList({ required: true, description: 'The users, at most 100.' }) },
+        args: {
+          groupId: t.arg.id({ required: true, description: 'The group.' }),
+          userIds: t.arg.idList({ required: true, description: 'The users, at most 100.' }),
+        },
         resolve: (_, a, ctx) => run(ctx.deps, viewerOf(ctx), a.groupId, a.userIds),
       }),
     ]),

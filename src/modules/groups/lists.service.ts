@@ -15,7 +15,14 @@ export async function myGroups(deps: Deps, viewer: Viewer, input: { first: numbe
     take: first + 1,
     include: { group: { include: withMemberCount } },
   });
-  return toPage('group', rows, first, input.after, (r) => r.groupId, (r) => toView(r.group));
+  return toPage(
+    'group',
+    rows,
+    first,
+    input.after,
+    (r) => r.groupId,
+    (r) => toView(r.group),
+  );
 }
 
 export interface GroupMemberView {
@@ -50,5 +57,12 @@ export async function groupMembers(
     take: first + 1,
     include: { user: true },
   });
-  return toPage(kind, rows, first, input.after, (r) => r.userId, (r) => ({ groupId: input.groupId, user: r.user, role: r.role }));
+  return toPage(
+    kind,
+    rows,
+    first,
+    input.after,
+    (r) => r.userId,
+    (r) => ({ groupId: input.groupId, user: r.user, role: r.role }),
+  );
 }

@@ -21,7 +21,12 @@ export function parseCursor(cursor: string): { channelId: string; seq: bigint } 
     parsed = null;
   }
   const valid =
-    Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string' && /^\d{1,19}$/.test(parsed[1]) && BigInt(parsed[1]) <= MAX_SEQ;
+    Array.isArray(parsed) &&
+    parsed.length === 2 &&
+    typeof parsed[0] === 'string' &&
+    typeof parsed[1] === 'string' &&
+    /^\d{1,19}$/.test(parsed[1]) &&
+    BigInt(parsed[1]) <= MAX_SEQ;
   if (!valid) throw badInput('The cursor is malformed: pass back a cursor this server returned.');
   return { channelId: (parsed as string[])[0]!, seq: BigInt((parsed as string[])[1]!) };
 }

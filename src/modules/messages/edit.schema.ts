@@ -24,7 +24,11 @@ builder.mutationFields((t) => ({
       const ref = channelFromId(a.channelId);
       const input = { channelId: ref.id, messageId: a.messageId, content };
       return withHooks(ctx.hooks, 'updateMessage', { viewer, clientAddress: ctx.clientAddress }, input, (i, hooked) =>
-        updateMessage(ctx.deps, viewer, hooked ? { ...i, ref: channelFromId(i.channelId), content: validateContent(i.content, max) } : { ...i, ref, content }),
+        updateMessage(
+          ctx.deps,
+          viewer,
+          hooked ? { ...i, ref: channelFromId(i.channelId), content: validateContent(i.content, max) } : { ...i, ref, content },
+        ),
       );
     },
   }),

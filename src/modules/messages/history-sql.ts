@@ -53,7 +53,11 @@ export async function readMessages(db: Pick<Database, 'query'>, ref: ChannelRef,
 }
 
 /** The stored messages these senders sent with these client message ids, by `${senderId}\n${clientMessageId}`. */
-export async function readByClientIds(db: Pick<Database, 'query'>, ref: ChannelRef, sent: { senderId: string; clientMessageId: string }[]): Promise<Map<string, ChatMessage>> {
+export async function readByClientIds(
+  db: Pick<Database, 'query'>,
+  ref: ChannelRef,
+  sent: { senderId: string; clientMessageId: string }[],
+): Promise<Map<string, ChatMessage>> {
   const rows = await db.query<MessageRow>(BY_CLIENT_ID, [ref.id, sent.map((s) => s.senderId), sent.map((s) => s.clientMessageId)]);
   return new Map(toMessages(rows, ref).map((m) => [`${m.senderId}\n${m.clientMessageId}`, m]));
 }

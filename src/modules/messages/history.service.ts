@@ -28,7 +28,11 @@ export async function channelMessages(
   checkFirst(first);
   await assertMayAccess(deps, viewer, ref);
 
-  const rows = await readMessages(deps.db, ref, forward ? { after, before: null, forward, limit: first + 1 } : { after: null, before: after, forward, limit: first + 1 });
+  const rows = await readMessages(
+    deps.db,
+    ref,
+    forward ? { after, before: null, forward, limit: first + 1 } : { after: null, before: after, forward, limit: first + 1 },
+  );
   const hasNextPage = rows.length > first;
   const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(channelId, node.seq!), node }));
   const newest = forward ? edges.at(-1) : edges[0];
@@ -40,7 +44,7 @@ export async function channelMessages(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    cacheableCursor: newest?.cursor ?? (input.cursor ?? (await headCursor(deps, channelId))),
+    cacheableCursor: newest?.cursor ?? input.cursor ?? (await headCursor(deps, channelId)),
   };
 }
 

@@ -40,7 +40,14 @@ SELECT base::text AS base, (SELECT coalesce(array_agg(id), '{}') FROM ins) AS in
 export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRef, items: NewMessage[]): Promise<(ChatMessage | null)[]> {
   const channelId = ref.id;
   const now = new Date();
-  const rows = items.map((m) => ({ id: uuidv7(), code: m.code, senderId: m.senderId, username: m.username, content: m.content, clientMessageId: m.clientMessageId ?? null }));
+  const rows = items.map((m) => ({
+    id: uuidv7(),
+    code: m.code,
+    senderId: m.senderId,
+    username: m.username,
+    content: m.content,
+    clientMessageId: m.clientMessageId ?? null,
+  }));
   // Timestamps are stored as UTC wall-clock time, as Prisma stores them.
   const utc = now.toISOString().slice(0, 23);
   const result = await db.query<{ base: string; inserted: string[] }>(INSERT_BATCH, [channelId, items.length, utc, JSON.stringify(rows)]);
@@ -48,13 +55,17 @@ export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRe
   const base = BigInt(result[0].base);
   const fields = channelFields(ref);
   const inserted = new Set(result[0].inserted);
-  return rows.map((r, i) => inserted.has(r.id) ? ({
-    ...r,
-    channelId,
-    seq: (base + BigInt(i) + 1n).toString(),
-    createTime: now,
-    updateTime: now,
-    persistent: true,
-    ...fields,
-  }) : null);
+  return rows.map((r, i) =>
+    inserted.has(r.id)
+      ? {
+          ...r,
+          channelId,
+          seq: (base + BigInt(i) + 1n).toString(),
+          createTime: now,
+          updateTime: now,
+          persistent: true,
+          ...fields,
+        }
+      : null,
+  );
 }

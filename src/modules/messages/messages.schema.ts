@@ -19,10 +19,15 @@ export const ChannelMessageRef = builder.objectRef<ChatMessage>('ChannelMessage'
     id: t.exposeID('id', { description: 'The message id; an edit (UPDATE) or removal (REMOVE) carries the id of the message it changes.' }),
     channelId: t.exposeID('channelId', { description: 'The channel it was sent in.' }),
     kind: t.field({ type: MessageKind, description: 'What the message is.', resolve: (m) => messageKind(m.code) }),
-    code: t.exposeInt('code', { description: 'The kind as a number, as Nakama clients expect: 0 chat, 1 update, 2 remove, 3..9 group events.' }),
+    code: t.exposeInt('code', {
+      description: 'The kind as a number, as Nakama clients expect: 0 chat, 1 update, 2 remove, 3..9 group events.',
+    }),
     senderId: t.exposeID('senderId', { description: 'Who sent it; for group events, the user who acted.' }),
     username: t.exposeString('username', { description: "The sender's username when it was sent." }),
-    content: t.expose('content', { type: 'JSONObject', description: 'The JSON object the sender sent; for group events, `userId` and `actorId`.' }),
+    content: t.expose('content', {
+      type: 'JSONObject',
+      description: 'The JSON object the sender sent; for group events, `userId` and `actorId`.',
+    }),
     createTime: t.expose('createTime', { type: 'DateTime', description: 'When it was first sent.' }),
     updateTime: t.expose('updateTime', { type: 'DateTime', description: 'When it was last edited (createTime if never).' }),
     persistent: t.exposeBoolean('persistent', { description: 'Whether the message is kept in history.' }),
@@ -33,8 +38,9 @@ export const ChannelMessageRef = builder.objectRef<ChatMessage>('ChannelMessage'
     cursor: t.string({
       nullable: true,
       description:
-        'This message\'s position in history, for new stored messages (null for updates, removes and messages never stored). Pass the last one received as `after` to resume with nothing lost.',
-      resolve: (m) => (m.seq !== null && m.code !== MessageCode.UPDATE && m.code !== MessageCode.REMOVE ? encodeCursor(m.channelId, m.seq) : null),
+        "This message's position in history, for new stored messages (null for updates, removes and messages never stored). Pass the last one received as `after` to resume with nothing lost.",
+      resolve: (m) =>
+        m.seq !== null && m.code !== MessageCode.UPDATE && m.code !== MessageCode.REMOVE ? encodeCursor(m.channelId, m.seq) : null,
     }),
     ...exposeChannelFields(t),
   }),
@@ -52,15 +58,15 @@ export const ChannelMessageAckRef = builder.objectRef<MessageAck>('ChannelMessag
     createTime: t.expose('createTime', { type: 'DateTime', description: 'When it was first sent.' }),
     updateTime: t.expose('updateTime', { type: 'DateTime', description: 'When it was last edited.' }),
     persistent: t.exposeBoolean('persistent', { description: 'Whether the message is kept in history.' }),
-    clientMessageId: t.exposeString('clientMessageId', { nullable: true, description: 'The client message id given to sendMessage, if any.' }),
+    clientMessageId: t.exposeString('clientMessageId', {
+      nullable: true,
+      description: 'The client message id given to sendMessage, if any.',
+    }),
     ...exposeChannelFields(t),
   }),
 });
 
-const ChannelMessageConnection = builder.connectionObject(
-  { type: ChannelMessageRef, name: 'ChannelMessageConnection' },
-  {},
-);
+const ChannelMessageConnection = builder.connectionObject({ type: ChannelMessageRef, name: 'ChannelMessageConnection' }, {});
 
 // Declared with its own arguments (not t.connection) so the field has exactly the contract's arguments.
 builder.objectField(ChannelMessageConnection, 'cacheableCursor', (t) =>
@@ -76,7 +82,10 @@ builder.queryField('channelMessages', (t) =>
     type: ChannelMessageConnection,
     description: 'Stored messages of a channel; newest first unless forward is true. Works without joining (a peek).',
     args: {
-      channelId: t.arg.id({ required: true, description: 'The channel; joining is not needed, access is (rooms: anyone; groups: members; direct chats: the two users).' }),
+      channelId: t.arg.id({
+        required: true,
+        description: 'The channel; joining is not needed, access is (rooms: anyone; groups: members; direct chats: the two users).',
+      }),
       first: t.arg.int({ defaultValue: 20, description: `1..${MAX_FIRST}` }),
       after: t.arg.string({ description: 'An edge cursor, pageInfo.endCursor or cacheableCursor.' }),
       forward: t.arg.boolean({ defaultValue: false, description: 'true: oldest to newest.' }),
@@ -89,7 +98,12 @@ builder.queryField('channelMessages', (t) =>
       return withHooks(ctx.hooks, 'channelMessages', { viewer, clientAddress: ctx.clientAddress }, input, (i, hooked) => {
         if (!hooked) return channelMessages(ctx.deps, viewer, { ...i, ref, after, cursor: i.after });
         const changed = channelFromId(i.channelId);
-        return channelMessages(ctx.deps, viewer, { ...i, ref: changed, after: i.after == null ? null : decodeCursor(i.after, changed.id), cursor: i.after });
+        return channelMessages(ctx.deps, viewer, {
+          ...i,
+          ref: changed,
+          after: i.after == null ? null : decodeCursor(i.after, changed.id),
+          cursor: i.after,
+        });
       });
     },
   }),
@@ -118,7 +132,13 @@ builder.mutationField('sendMessage', (t) =>
       const caller = { viewer, clientAddress: ctx.clientAddress };
       const clientMessageId = a.clientMessageId ?? null;
       return withHooks(ctx.hooks, 'sendMessage', caller, { channelId: ref.id, content }, (i, hooked) =>
-        sendMessage(ctx.deps, viewer, hooked ? { ref: channelFromId(i.channelId), content: validateContent(i.content, max), clientMessageId } : { ref, content, clientMessageId }),
+        sendMessage(
+          ctx.deps,
+          viewer,
+          hooked
+            ? { ref: channelFromId(i.channelId), content: validateContent(i.content, max), clientMessageId }
+            : { ref, content, clientMessageId },
+        ),
       );
     },
   }),
@@ -127,10 +147,13 @@ builder.mutationField('sendMessage', (t) =>
 builder.subscriptionField('channelMessage', (t) =>
   t.field({
     type: ChannelMessageRef,
-    description: 'Messages of one joined channel, or (without channelId) of every channel this session joins. With after: stored messages after that cursor first, then live.',
+    description:
+      'Messages of one joined channel, or (without channelId) of every channel this session joins. With after: stored messages after that cursor first, then live.',
     args: {
       channelId: t.arg.id({ description: 'One joined channel; omitted: every channel this session joins, including later ones.' }),
-      after: t.arg.string({ description: 'A cursor: first replay the stored messages after it, then go on live with no gap and no duplicate.' }),
+      after: t.arg.string({
+        description: 'A cursor: first replay the stored messages after it, then go on live with no gap and no duplicate.',
+      }),
     },
     subscribe: (_, a, ctx) => messageFeed(ctx.deps, viewerOf(ctx), resumePoint(a.channelId ?? null, a.after ?? null), ctx.outbox),
     resolve: (m) => m,

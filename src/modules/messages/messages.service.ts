@@ -131,7 +131,13 @@ async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend
       toStore.push(n);
     }
   });
-  const inserted = toStore.length ? await insertMessages(deps.db, ref, toStore.map((n) => newChat(channelId, items[n]!))) : [];
+  const inserted = toStore.length
+    ? await insertMessages(
+        deps.db,
+        ref,
+        toStore.map((n) => newChat(channelId, items[n]!)),
+      )
+    : [];
   // A row skipped in the insert: the same retry committed meanwhile on another process.
   const skipped = toStore.filter((_, k) => inserted[k] === null).map((n) => items[n]!);
   const raced = skipped.length ? await storedRetries(deps, ref, skipped) : new Map<string, ChatMessage>();
@@ -167,11 +173,22 @@ const recentTransients = (deps: Deps) => {
 };
 
 function storedRetries(deps: Deps, ref: ChannelRef, items: PendingSend[]) {
-  return readByClientIds(deps.db, ref, items.map((i) => ({ senderId: i.viewer.userId, clientMessageId: i.clientMessageId! })));
+  return readByClientIds(
+    deps.db,
+    ref,
+    items.map((i) => ({ senderId: i.viewer.userId, clientMessageId: i.clientMessageId! })),
+  );
 }
 
 function newChat(channelId: string, i: PendingSend): NewMessage {
-  return { channelId, code: MessageCode.CHAT, senderId: i.viewer.userId, username: i.viewer.username, content: i.content, clientMessageId: i.clientMessageId };
+  return {
+    channelId,
+    code: MessageCode.CHAT,
+    senderId: i.viewer.userId,
+    username: i.viewer.username,
+    content: i.content,
+    clientMessageId: i.clientMessageId,
+  };
 }
 
 /** Appends inside a caller's transaction (group events are stored with the membership change they describe). */

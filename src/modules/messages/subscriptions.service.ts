@@ -39,7 +39,13 @@ export async function messageFeed(
   const fromBlocked = (m: ChatMessage) => m.code <= MessageCode.REMOVE && blocks.has(m.senderId);
   let live;
   try {
-    live = await openFeed(feedDeps(deps), viewer, channelId, (e) => (e.type === 'message' && !fromBlocked(e.message) ? e.message : null), budget);
+    live = await openFeed(
+      feedDeps(deps),
+      viewer,
+      channelId,
+      (e) => (e.type === 'message' && !fromBlocked(e.message) ? e.message : null),
+      budget,
+    );
   } catch (e) {
     blocks.close();
     throw e;
@@ -94,8 +100,11 @@ export async function presenceFeed(
   input: { ref: ChannelRef | null },
   budget: SharedBudget | null = null,
 ): Promise<AsyncIterableIterator<PresenceChange>> {
-  return openFeed(feedDeps(deps), viewer, input.ref?.id ?? null, (e) =>
-    e.type === 'presence' ? visibleChange(e.change, viewer.sessionId) : null,
+  return openFeed(
+    feedDeps(deps),
+    viewer,
+    input.ref?.id ?? null,
+    (e) => (e.type === 'presence' ? visibleChange(e.change, viewer.sessionId) : null),
     budget,
   );
 }

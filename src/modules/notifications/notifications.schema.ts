@@ -9,7 +9,9 @@ const NotificationRef = builder.objectRef<NotificationView>('Notification').impl
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The notification id.' }),
     kind: t.field({ type: NotificationKind, description: 'What it is about.', resolve: (n) => notificationKind(n.code) }),
-    code: t.exposeInt('code', { description: 'The kind as a number, as Nakama: -1 direct chat invite, -4 added to a group, -5 join request (to the group’s admins).' }),
+    code: t.exposeInt('code', {
+      description: 'The kind as a number, as Nakama: -1 direct chat invite, -4 added to a group, -5 join request (to the group’s admins).',
+    }),
     subject: t.exposeString('subject', { description: 'A line a person can read.' }),
     content: t.expose('content', { type: 'JSONObject', description: 'The ids involved, e.g. channelId, groupId, userId.' }),
     senderId: t.exposeID('senderId', { nullable: true, description: 'The user who caused it, if any.' }),
@@ -24,7 +26,10 @@ builder.queryField('notifications', (t) =>
   t.field({
     type: NotificationConnection,
     description: 'Your notifications, newest first.',
-    args: { first: t.arg.int({ defaultValue: 20, description: '1..100' }), after: t.arg.string({ description: 'pageInfo.endCursor of the previous page.' }) },
+    args: {
+      first: t.arg.int({ defaultValue: 20, description: '1..100' }),
+      after: t.arg.string({ description: 'pageInfo.endCursor of the previous page.' }),
+    },
     resolve: (_, a, ctx) => listNotifications(ctx.deps, viewerOf(ctx), { first: a.first ?? 20, after: a.after ?? null }),
   }),
 );

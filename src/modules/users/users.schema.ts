@@ -15,7 +15,9 @@ export const UserRef = builder.prismaObject('User', {
 const AuthPayload = builder.objectRef<AuthResult>('AuthPayload').implement({
   description: 'A new session.',
   fields: (t) => ({
-    token: t.exposeString('token', { description: 'Send as "Authorization: Bearer <token>" (HTTP) or connectionParams.authorization (WebSocket).' }),
+    token: t.exposeString('token', {
+      description: 'Send as "Authorization: Bearer <token>" (HTTP) or connectionParams.authorization (WebSocket).',
+    }),
     id: t.exposeID('sessionId', { description: 'The session id (as sessionId), so a normalized cache can key the payload.' }),
     sessionId: t.exposeID('sessionId', { description: 'This session: one login on one device. Presences belong to sessions.' }),
     user: t.field({ type: UserRef, description: 'Who signed in.', resolve: (p) => p.user as never }),
@@ -27,8 +29,13 @@ builder.mutationField('authenticateDevice', (t) =>
     type: AuthPayload,
     description: 'Signs in the user of a device (creating them on first use) and starts a new session.',
     args: {
-      deviceId: t.arg.string({ required: true, description: 'A stable id of the device, 6..128 characters: the same id always signs in the same user.' }),
-      username: t.arg.string({ description: 'Used when the user is created; 1..64 letters, digits, "_", "." or "-"; generated when omitted.' }),
+      deviceId: t.arg.string({
+        required: true,
+        description: 'A stable id of the device, 6..128 characters: the same id always signs in the same user.',
+      }),
+      username: t.arg.string({
+        description: 'Used when the user is created; 1..64 letters, digits, "_", "." or "-"; generated when omitted.',
+      }),
     },
     resolve: async (_, args, ctx) => {
       await ctx.deps.rateLimits.consume('auth', ctx.clientAddress);

@@ -27,12 +27,11 @@ function validate(deviceId: string, username: string | null | undefined) {
  * Signs in the user of a device, creating them on first use, and starts a new
  * session. `username` only matters when the user is created.
  */
-export async function authenticateDevice(
-  deps: Deps,
-  input: { deviceId: string; username?: string | null },
-): Promise<AuthResult> {
+export async function authenticateDevice(deps: Deps, input: { deviceId: string; username?: string | null }): Promise<AuthResult> {
   if (!deps.config.AUTH_DEVICE) {
-    throw forbidden('authenticateDevice is switched off on this server (AUTH_DEVICE=false): sign in through the app with authenticateToken.');
+    throw forbidden(
+      'authenticateDevice is switched off on this server (AUTH_DEVICE=false): sign in through the app with authenticateToken.',
+    );
   }
   // One spelling per name: "é" typed precomposed or as e + accent is the same username.
   const username = input.username?.normalize('NFC');
@@ -80,7 +79,11 @@ async function findOrCreateHostUser(deps: Deps, externalId: string, username: st
   if (await deps.prisma.user.findUnique({ where: { id: externalId }, select: { id: true } })) {
     throw new AppError('CONFLICT', `The user id "${externalId}" belongs to a user who signs in another way; the app must use other ids.`);
   }
-  for (const name of [username ?? generatedName(), username ? `${username.slice(0, 55)}_${randomBytes(4).toString('hex')}` : generatedName(), generatedName()]) {
+  for (const name of [
+    username ?? generatedName(),
+    username ? `${username.slice(0, 55)}_${randomBytes(4).toString('hex')}` : generatedName(),
+    generatedName(),
+  ]) {
     try {
       return await deps.prisma.user.create({ data: withKey({ id: externalId, externalId, username: name }), select });
     } catch (e) {
@@ -122,10 +125,15 @@ export const MAX_LOOKUP = 100;
 
 /** Users by id or username (case-insensitive); unknown ones are left out. */
 export async function findUsers<Q extends object>(deps: Deps, by: { ids: readonly string[]; usernames: readonly string[] }, query: Q) {
-  if (by.ids.length > MAX_LOOKUP || by.usernames.length > MAX_LOOKUP) throw badInput(`Look up at most ${MAX_LOOKUP} ids and ${MAX_LOOKUP} usernames at once.`);
+  if (by.ids.length > MAX_LOOKUP || by.usernames.length > MAX_LOOKUP)
+    throw badInput(`Look up at most ${MAX_LOOKUP} ids and ${MAX_LOOKUP} usernames at once.`);
   if (!by.ids.length && !by.usernames.length) return [];
   const keys = by.usernames.map((u) => usernameKey(u.normalize('NFC')));
-  return deps.prisma.user.findMany({ ...query, where: { OR: [{ id: { in: [...by.ids] } }, { usernameKey: { in: keys } }] }, orderBy: { username: 'asc' } });
+  return deps.prisma.user.findMany({
+    ...query,
+    where: { OR: [{ id: { in: [...by.ids] } }, { usernameKey: { in: keys } }] },
+    orderBy: { username: 'asc' },
+  });
 }
 
 /** Names that differ only in case are one name: the lower-cased key is unique. */
@@ -145,7 +153,11 @@ async function findOrCreateUser(deps: Deps, deviceId: string, username: string |
       // Either this device was registered concurrently, or the name is taken.
       const raced = await deps.prisma.user.findUnique({ where: { deviceId } });
       if (raced) return raced;
-      if (username !== null) throw new AppError('CONFLICT', `The username "${username}" is taken (names differing only in case are the same name); choose another.`);
+      if (username !== null)
+        throw new AppError(
+          'CONFLICT',
+          `The username "${username}" is taken (names differing only in case are the same name); choose another.`,
+        );
     }
   }
   throw new Error('could not generate a free username');
