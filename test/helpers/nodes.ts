@@ -2,10 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 export { freePort } from './port.js';
 import { freePort } from './port.js';
-import { fileURLToPath } from 'node:url';
 import { endpoint, until, type Endpoint } from './server.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { ROOT } from './root.js';
 
 export interface Health {
   status: 'ok' | 'degraded' | 'unavailable';
@@ -14,10 +12,15 @@ export interface Health {
   subscriptions: number;
 }
 
-/** One server as its own OS process (`node --import tsx src/main.ts`). */
+/** One server as its own OS process (`node --import tsx src/main.ts`, as `npm start` runs it). */
 export interface NodeProcess extends Endpoint {
   name: string;
   pid: number;
+  port: number;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  /** Sends a signal (SIGTERM: the shutdown an orchestrator asks for). */
+  signal(signal: NodeJS.Signals): void;
   health(): Promise<Health | null>;
   /** Waits until this process has exactly `n` live subscriptions. */
   subscriptions(n: number, timeoutMs?: number): Promise<void>;
@@ -41,8 +44,16 @@ export function clusterEnv(databaseUrl: string, redisUrl: string, extra: Record<
   };
 }
 
-export async function startNode(name: string, env: Record<string, string>, timeoutMs = 60_000): Promise<NodeProcess> {
-  const port = await freePort();
+export interface StartOptions {
+  timeoutMs?: number;
+  /** false: return at once, for a process expected to refuse to start (see `exited`). */
+  waitHealthy?: boolean;
+}
+
+/** Starts a server process on a free port (or env.PORT) and, unless told not to, waits until /health says ok. */
+export async function startNode(name: string, env: Record<string, string>, opts: StartOptions = {}): Promise<NodeProcess> {
+  const { timeoutMs = 60_000, waitHealthy = true } = opts;
+  const port = Number(env.PORT ?? (await freePort()));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     // Rate limits off unless a test sets them, as in startServer: tests send far faster than people.
@@ -50,12 +61,12 @@ export async function startNode(name: string, env: Record<string, string>, timeo
       ...process.env,
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
-      PORT: String(port),
       RATE_LIMIT_SEND: 'off',
       RATE_LIMIT_JOIN: 'off',
       RATE_LIMIT_AUTH: 'off',
       RATE_LIMIT_GROUP: 'off',
       ...env,
+      PORT: String(port),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -64,7 +75,7 @@ export async function startNode(name: string, env: Record<string, string>, timeo
   const echo = (d: Buffer) => process.env.TEST_NODE_OUTPUT && process.stderr.write(`[${name}] ${d}`);
   child.stdout!.on('data', (d) => ((output += d), echo(d)));
   child.stderr!.on('data', (d) => ((output += d), echo(d)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let gone = false;
   void exited.then(() => (gone = true));
 
@@ -82,6 +93,9 @@ export async function startNode(name: string, env: Record<string, string>, timeo
     ...ep,
     name,
     pid: child.pid!,
+    port,
+    exited,
+    signal: (signal) => void child.kill(signal),
     health,
     async subscriptions(n, ms = 5000) {
       await until(async () => (await health())?.subscriptions === n, ms, `${n} live subscriptions on ${name}`);
@@ -100,6 +114,7 @@ export async function startNode(name: string, env: Record<string, string>, timeo
     },
     output: () => output,
   };
+  if (!waitHealthy) return node;
   try {
     await until(
       async () => {

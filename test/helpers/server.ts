@@ -1,4 +1,5 @@
 import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp, type App, type AppOptions } from '../../src/app.js';
 import { makeConfig, type Config } from '../../src/config.js';
@@ -84,6 +85,11 @@ export function endpoint(url: string): Endpoint {
   };
 }
 
+/** The code of a result's first error (`extensions.code`), the way a client tells refusals apart; undefined when it succeeded. */
+export function errorCode(result: GqlResult): string | undefined {
+  return result.errors?.[0]?.extensions?.code;
+}
+
 /** Rate limits are off unless a test sets them: suites sign in and send far faster than any person. */
 const NO_RATE_LIMITS: Partial<Config> = { RATE_LIMIT_SEND: null, RATE_LIMIT_JOIN: null, RATE_LIMIT_AUTH: null, RATE_LIMIT_GROUP: null };
 
@@ -102,6 +108,25 @@ export async function startServer(backend: Backend, overrides: Partial<Config> =
       await db.drop();
     },
   };
+}
+
+/**
+ * A server for the enclosing describe block: started before its tests,
+ * stopped (clients closed, database dropped) after them. The object returned
+ * stands for that server from the first test on.
+ */
+export function suiteServer(backend: Backend, overrides: Partial<Config> = {}, options: AppOptions = {}): TestServer {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startServer(backend, overrides, options);
+  });
+  afterAll(() => server?.stop());
+  return new Proxy({} as TestServer, {
+    get(_, key) {
+      if (!server) throw new Error(`the suite's server is used before beforeAll started it (reading ${String(key)})`);
+      return Reflect.get(server, key);
+    },
+  });
 }
 
 /** Subscribes over a graphql-ws client; the result waits for events with deadlines. */
