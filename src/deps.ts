@@ -3,16 +3,16 @@ import type { HostTokens } from './auth/host-tokens.js';
 import type { SessionGate } from './auth/sessions.js';
 import type { Tokens } from './auth/tokens.js';
 import type { Database, PrismaClient } from './db/index.js';
-import type { KeyedMutex } from './lib/keyed-mutex.js';
+import type { ChannelLock } from './lib/keyed-mutex.js';
 import type { Logger } from './lib/logger.js';
 import type { ConnectionLimit } from './limits/connection-limit.js';
 import type { RateLimits } from './limits/rate-limits.js';
 import type { Counters } from './metrics/counters.js';
 import type { PubSub } from './pubsub/index.js';
 import type { RedisClients } from './pubsub/redis-clients.js';
-import type { FeedRegistry } from './realtime/feed.js';
+import type { Feeds } from './realtime/feed.js';
 import type { Liveness } from './realtime/liveness.js';
-import type { PresenceService } from './realtime/presence.js';
+import type { Presences } from './realtime/presence.js';
 import type { Tracker } from './realtime/tracker.js';
 
 /**
@@ -26,7 +26,7 @@ export interface Deps {
   prisma: PrismaClient;
   pubsub: PubSub;
   tracker: Tracker;
-  presence: PresenceService;
+  presence: Presences;
   liveness: Liveness;
   tokens: Tokens;
   /** Verifies the host app's own tokens (authenticateToken); null when not configured. */
@@ -34,8 +34,8 @@ export interface Deps {
   /** Which sessions still exist; signing out ends one on every process. */
   sessions: SessionGate;
   /** Serializes writes per channel so that events leave in the order they were stored. */
-  channelLock: KeyedMutex;
-  feeds: FeedRegistry;
+  channelLock: ChannelLock;
+  feeds: Feeds;
   /** Set when clustered (REDIS_URL): the Redis connections, closed last. */
   redis: RedisClients | null;
   rateLimits: RateLimits;

@@ -13,7 +13,16 @@ interface OpenBatch {
 }
 
 /** Runs tasks with the same key one after another, in call order; different keys run freely. */
-export class KeyedMutex {
+/** Work serialized per key (a channel); Deps names this, not the class below. */
+export interface ChannelLock {
+  run<T>(key: string, task: () => Promise<T>): Promise<T>;
+  /** Joins the batch of `kind` that has not started yet for the key (or opens one); resolves with this item's result. */
+  batch<I, R>(key: string, kind: BatchKind<I, R>, item: I): Promise<R>;
+  queued(key: string): number;
+  idle(): Promise<void>;
+}
+
+export class KeyedMutex implements ChannelLock {
   private tails = new Map<string, Promise<unknown>>();
   /** Per key, the batch that has not started yet and still takes items. */
   private open = new Map<string, OpenBatch>();

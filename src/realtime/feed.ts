@@ -4,11 +4,20 @@ import { BoundedQueue, type SharedBudget } from '../lib/queue.js';
 import type { Logger } from '../lib/logger.js';
 import type { PubSub, Unsubscribe } from '../pubsub/index.js';
 import type { Liveness } from './liveness.js';
-import type { PresenceService } from './presence.js';
+import type { Presences } from './presence.js';
 import type { ChannelEvent, Presence } from '../domain/types.js';
 
+/** The open feeds of this process, as services and transports use them; Deps names this, not the class below. */
+export interface Feeds {
+  add(sessionId: string, feed: { end(): void; onEnd(fn: () => void): void }, recheck?: () => Promise<void>): void;
+  recheck(): Promise<void>;
+  endAll(): void;
+  endSession(sessionId: string): void;
+  count(sessionId?: string): number;
+}
+
 /** Every open feed of this process, so shutdown can end them (SSE responses then finish). */
-export class FeedRegistry {
+export class FeedRegistry implements Feeds {
   private open = new Map<{ end(): void }, { sessionId: string; recheck?: () => Promise<void> }>();
   add(sessionId: string, feed: { end(): void; onEnd(fn: () => void): void }, recheck?: () => Promise<void>) {
     this.open.set(feed, { sessionId, recheck });
@@ -39,9 +48,9 @@ export class FeedRegistry {
 }
 
 export interface FeedDeps {
-  feeds: FeedRegistry;
+  feeds: Feeds;
   pubsub: PubSub;
-  presence: PresenceService;
+  presence: Presences;
   liveness: Liveness;
   log: Logger;
   queueLimit: number;

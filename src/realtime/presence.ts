@@ -2,8 +2,21 @@ import type { PubSub } from '../pubsub/index.js';
 import type { Tracker } from './tracker.js';
 import type { Presence, PresenceChange } from '../domain/types.js';
 
+/** Presences as services use them; Deps names this, not the class below. */
+export interface Presences {
+  get(channelId: string, sessionId: string): ReturnType<Tracker['get']>;
+  list(channelId: string): ReturnType<Tracker['list']>;
+  channelsOf(sessionId: string): ReturnType<Tracker['channelsOf']>;
+  join(channelId: string, presence: Presence): Promise<void>;
+  /** True when the session was present. */
+  leave(channelId: string, sessionId: string): Promise<boolean>;
+  leaveSession(sessionId: string, why?: 'expired' | 'ended'): Promise<void>;
+  expiredAt(channelId: string, sessionId: string): ReturnType<Tracker['expiredAt']>;
+  leaveUser(channelId: string, userId: string): Promise<void>;
+}
+
 /** Tracks presences and announces each change once, on the channel's topic and the session's. */
-export class PresenceService {
+export class PresenceService implements Presences {
   constructor(
     private readonly tracker: Tracker,
     private readonly pubsub: PubSub,

@@ -6,6 +6,16 @@ import { makeConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { Backend } from './backends.js';
 import { Subscription } from './subscription.js';
+import { operationText, type Operation } from './operation.js';
+import {
+  JoinDocument,
+  LeaveDocument,
+  OnMessageDocument,
+  OnPresenceDocument,
+  PageDocument,
+  PresencesDocument,
+  SendToDocument,
+} from '../generated/operations.js';
 
 export interface GqlResult<T = any> {
   data?: T | null;
@@ -35,7 +45,7 @@ export function uniqueName(prefix = 'u') {
 export interface Endpoint {
   url: string;
   wsUrl: string;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
+  gql<T = any>(query: Operation, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
   signIn(username?: string): Promise<Session>;
   /** A graphql-ws client (no retries) authenticated as the session; closed by closeClients(). */
   ws(session: Session | null, params?: Record<string, unknown>): Client;
@@ -49,7 +59,7 @@ export function endpoint(url: string): Endpoint {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: operationText(query), variables }),
     });
     return (await res.json()) as GqlResult;
   };
@@ -130,40 +140,19 @@ export function suiteServer(backend: Backend, overrides: Partial<Config> = {}, o
 }
 
 /** Subscribes over a graphql-ws client; the result waits for events with deadlines. */
-export function subscribe(client: Client, query: string, variables: Record<string, unknown> = {}) {
-  return new Subscription(client, query, variables);
+export function subscribe(client: Client, query: Operation, variables: Record<string, unknown> = {}) {
+  return new Subscription(client, operationText(query), variables);
 }
 
+/** Channel operations, typed documents from test/documents/api.graphql. */
 export const Q = {
-  join: `mutation($t: String!, $type: ChannelType!, $p: Boolean, $h: Boolean) {
-    joinChat(target: $t, type: $type, persistence: $p, hidden: $h) {
-      id type roomName groupId userIdOne userIdTwo
-      presences { userId sessionId username persistence }
-      self { userId sessionId username persistence }
-    }
-  }`,
-  leave: `mutation($c: ID!) { leaveChat(channelId: $c) }`,
-  send: `mutation($c: ID!, $content: JSONObject!) {
-    sendMessage(channelId: $c, content: $content) {
-      channelId messageId code username createTime updateTime persistent roomName groupId userIdOne userIdTwo
-    }
-  }`,
-  history: `query($c: ID!, $first: Int, $after: String, $forward: Boolean) {
-    channelMessages(channelId: $c, first: $first, after: $after, forward: $forward) {
-      edges { cursor node { id content code senderId username persistent createTime updateTime } }
-      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-      cacheableCursor
-    }
-  }`,
-  presences: `query($c: ID!) { channelPresences(channelId: $c) { userId sessionId username persistence } }`,
-  onMessage: `subscription($c: ID, $after: String) {
-    channelMessage(channelId: $c, after: $after) {
-      id channelId code senderId username content persistent createTime updateTime roomName cursor
-    }
-  }`,
-  onPresence: `subscription($c: ID) {
-    channelPresence(channelId: $c) { channelId roomName joins { userId sessionId username persistence } leaves { userId sessionId username persistence } }
-  }`,
+  join: JoinDocument,
+  leave: LeaveDocument,
+  send: SendToDocument,
+  history: PageDocument,
+  presences: PresencesDocument,
+  onMessage: OnMessageDocument,
+  onPresence: OnPresenceDocument,
 };
 
 /** Joins a room and returns its channel id. */

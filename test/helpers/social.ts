@@ -1,48 +1,60 @@
 import { expect } from 'vitest';
 import { uniqueName, type Session, type TestServer } from './server.js';
+import type { Operation } from './operation.js';
+import {
+  AddGroupUsersDocument,
+  BanGroupUsersDocument,
+  BlockDocument,
+  BlockedDocument,
+  CreateGroupDocument,
+  DeleteNotificationsDocument,
+  DemoteGroupUsersDocument,
+  JoinGroupDocument,
+  KickGroupUsersDocument,
+  LeaveGroupDocument,
+  MarkReadDocument,
+  MembersDocument,
+  MyGroupsDocument,
+  NotificationsDocument,
+  OnNotificationDocument,
+  PromoteGroupUsersDocument,
+  RemoveDocument,
+  UnblockDocument,
+  UpdateDocument,
+} from '../generated/operations.js';
 
-const usersOp = (op: string) => `mutation($g: ID!, $u: [ID!]!) { ${op}(groupId: $g, userIds: $u) { id memberCount } }`;
-
-/** Operations of groups, blocks, notifications and editing, as clients send them. */
+/** Operations of groups, blocks, notifications and editing: typed documents from test/documents/api.graphql. */
 export const S = {
-  createGroup: `mutation($n: String!, $d: String, $o: Boolean) { createGroup(name: $n, description: $d, open: $o) { id name description open memberCount } }`,
-  joinGroup: `mutation($g: ID!) { joinGroup(groupId: $g) { id memberCount } }`,
-  leaveGroup: `mutation($g: ID!) { leaveGroup(groupId: $g) }`,
-  add: usersOp('addGroupUsers'),
-  kick: usersOp('kickGroupUsers'),
-  promote: usersOp('promoteGroupUsers'),
-  demote: usersOp('demoteGroupUsers'),
-  ban: usersOp('banGroupUsers'),
-  members: `query($g: ID!, $first: Int, $after: String) {
-    groupMembers(groupId: $g, first: $first, after: $after) { edges { cursor node { role user { id username } } } pageInfo { hasNextPage endCursor } }
-  }`,
-  myGroups: `query($first: Int, $after: String) {
-    myGroups(first: $first, after: $after) { edges { cursor node { id name open memberCount } } pageInfo { hasNextPage endCursor } }
-  }`,
-  block: `mutation($u: [ID!]!) { blockUsers(userIds: $u) }`,
-  unblock: `mutation($u: [ID!]!) { unblockUsers(userIds: $u) }`,
-  blocked: `query { blockedUsers { id username } }`,
-  notifications: `query($first: Int, $after: String) {
-    notifications(first: $first, after: $after) { edges { cursor node { id code subject content senderId read createTime } } pageInfo { hasNextPage endCursor } }
-  }`,
-  markRead: `mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) }`,
-  deleteNotifications: `mutation($ids: [ID!]!) { deleteNotifications(ids: $ids) }`,
-  onNotification: `subscription { notification { id code subject content senderId read } }`,
-  update: `mutation($c: ID!, $m: ID!, $content: JSONObject!) {
-    updateMessage(channelId: $c, messageId: $m, content: $content) { channelId messageId code username createTime updateTime persistent groupId }
-  }`,
-  remove: `mutation($c: ID!, $m: ID!) { removeMessage(channelId: $c, messageId: $m) { channelId messageId code username createTime updateTime persistent } }`,
+  createGroup: CreateGroupDocument,
+  joinGroup: JoinGroupDocument,
+  leaveGroup: LeaveGroupDocument,
+  add: AddGroupUsersDocument,
+  kick: KickGroupUsersDocument,
+  promote: PromoteGroupUsersDocument,
+  demote: DemoteGroupUsersDocument,
+  ban: BanGroupUsersDocument,
+  members: MembersDocument,
+  myGroups: MyGroupsDocument,
+  block: BlockDocument,
+  unblock: UnblockDocument,
+  blocked: BlockedDocument,
+  notifications: NotificationsDocument,
+  markRead: MarkReadDocument,
+  deleteNotifications: DeleteNotificationsDocument,
+  onNotification: OnNotificationDocument,
+  update: UpdateDocument,
+  remove: RemoveDocument,
 };
 
 /** The operation's data; fails the test with the errors otherwise. */
-export async function ok(server: TestServer, query: string, variables: Record<string, unknown>, s: Session): Promise<any> {
+export async function ok(server: TestServer, query: Operation, variables: Record<string, unknown>, s: Session): Promise<any> {
   const r = await server.gql(query, variables, s.token);
   if (r.errors?.length || !r.data) throw new Error(`expected success, got ${JSON.stringify(r.errors)}`);
   return r.data;
 }
 
 /** The refusal: asserts there is no data and returns the first error (with extensions.code). */
-export async function refused(server: TestServer, query: string, variables: Record<string, unknown>, s: Session) {
+export async function refused(server: TestServer, query: Operation, variables: Record<string, unknown>, s: Session) {
   const r = await server.gql(query, variables, s.token);
   expect(r.errors?.length, `expected a refusal, got ${JSON.stringify(r.data)}`).toBeGreaterThan(0);
   expect(r.data ?? null).toBeNull();

@@ -1,4 +1,5 @@
 import type { GqlResult } from './server.js';
+import { operationText, type Operation } from './operation.js';
 
 /** One subscription over Server-Sent Events (POST, Accept: text/event-stream). */
 export interface SseStream {
@@ -8,13 +9,13 @@ export interface SseStream {
   abort(): void;
 }
 
-export async function sse(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<SseStream> {
+export async function sse(url: string, token: string, query: Operation, variables: Record<string, unknown> = {}): Promise<SseStream> {
   const controller = new AbortController();
   const res = await fetch(url, {
     method: 'POST',
     signal: controller.signal,
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: operationText(query), variables }),
   });
   const events: GqlResult[] = [];
   let ended = false;

@@ -3,6 +3,7 @@ import { backends } from '../../helpers/backends.js';
 import { feedsLive, Q, send, subscribe, type Session, suiteServer } from '../../helpers/server.js';
 import type { Subscription } from '../../helpers/subscription.js';
 import { ok, refused, rolesOf, S } from '../../helpers/social.js';
+import type { Operation } from '../../helpers/operation.js';
 
 type Actor = 'superadmin' | 'admin' | 'member' | 'joinRequest' | 'banned' | 'stranger' | 'blocked';
 type Op = 'join' | 'history' | 'send' | 'receive' | 'updateOther' | 'removeOther' | 'add' | 'kick' | 'promote' | 'demote' | 'ban';
@@ -86,7 +87,7 @@ describe.each(backends())('authorization matrix ($name)', (backend) => {
       }
       return t;
     };
-    const expectRefused = async (query: string, vars: Record<string, unknown>) => {
+    const expectRefused = async (query: Operation, vars: Record<string, unknown>) => {
       expect((await refused(server, query, vars, actor)).extensions?.code).toBe('FORBIDDEN');
     };
 
@@ -159,7 +160,7 @@ describe.each(backends())('authorization matrix ($name)', (backend) => {
       ban: (allowed) => adminCell('ban', S.ban, 'MEMBER', allowed),
     };
 
-    async function adminCell(op: Op, query: string, role: 'STRANGER' | 'MEMBER' | 'ADMIN', allowed: boolean) {
+    async function adminCell(op: Op, query: Operation, role: 'STRANGER' | 'MEMBER' | 'ADMIN', allowed: boolean) {
       const t = await target(role);
       const before = (await rolesOf(server, owner, g))[t.userId];
       if (allowed) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backends } from '../../helpers/backends.js';
 import { feedsLive, joinRoom, pairInRoom, Q, send, subscribe, uniqueName, suiteServer } from '../../helpers/server.js';
 import { createGroup, ok, refused, S } from '../../helpers/social.js';
+import type { Operation } from '../../helpers/operation.js';
 
 describe.each(backends())('updating and removing messages ($name)', (backend) => {
   const server = suiteServer(backend);
@@ -65,7 +66,7 @@ describe.each(backends())('updating and removing messages ($name)', (backend) =>
     const eph = await send(server, ephemeral, room, { text: 'never stored' });
     await sub.next();
     await sub.next();
-    const cases: [string, string, Record<string, unknown>, any, string][] = [
+    const cases: [string, Operation, Record<string, unknown>, any, string][] = [
       ['another user updates', S.update, { c: room, m: mine.messageId, content: { x: 1 } }, bob, 'FORBIDDEN'],
       ['another user removes in a room', S.remove, { c: room, m: mine.messageId }, bob, 'FORBIDDEN'],
       ['a session that has not joined', S.update, { c: room, m: mine.messageId, content: { x: 1 } }, eve, 'FORBIDDEN'],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backends } from '../../helpers/backends.js';
 import { feedsLive, joinRoom, pairInRoom, Q, send, subscribe, uniqueName, until, suiteServer, errorCode } from '../../helpers/server.js';
+import { operationText } from '../../helpers/operation.js';
 
 describe.each(backends())('messages ($name)', (backend) => {
   const server = suiteServer(backend, { MAX_MESSAGE_BYTES: 4096 });
@@ -144,7 +145,7 @@ describe.each(backends())('messages ($name)', (backend) => {
     const { ada, bob, room, sub } = await pairInRoom(server);
     // Raw request bodies: a client library would itself overflow building 5,000 levels.
     const post = async (content: string) => {
-      const body = `{"query":${JSON.stringify(Q.send)},"variables":{"c":${JSON.stringify(room)},"content":${content}}}`;
+      const body = `{"query":${JSON.stringify(operationText(Q.send))},"variables":{"c":${JSON.stringify(room)},"content":${content}}}`;
       const res = await fetch(server.app.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${ada.token}` },

@@ -16,13 +16,14 @@ import {
   suiteServer,
 } from '../../helpers/server.js';
 import { S } from '../../helpers/social.js';
+import { operationText, type Operation } from '../../helpers/operation.js';
 
 /** A graphql-transport-ws client on a raw socket, so the test can stop reading from it. */
 async function rawSubscriber(
   server: TestServer,
   session: Session,
   channelId: string,
-  subscription = { query: Q.onMessage, variables: { c: channelId } as Record<string, unknown> },
+  subscription: { query: Operation; variables: Record<string, unknown> } = { query: Q.onMessage, variables: { c: channelId } },
 ) {
   const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
   const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
@@ -30,7 +31,13 @@ async function rawSubscriber(
   socket.on('message', (data) => {
     const msg = JSON.parse(String(data));
     if (msg.type === 'connection_ack') {
-      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: subscription }));
+      socket.send(
+        JSON.stringify({
+          id: '1',
+          type: 'subscribe',
+          payload: { query: operationText(subscription.query), variables: subscription.variables },
+        }),
+      );
     } else if (msg.type === 'next') received++;
   });
   socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${session.token}` } })));

@@ -61,9 +61,9 @@ describe('the operation log', () => {
   it('logs a subscription when it is set up, and WebSocket connections and SSE streams opening and closing at debug', async () => {
     const room = await joinRoom(server, ada, uniqueName('room'));
     const client = server.ws(ada);
-    const sub = subscribe(client, Q.onMessage.replace('subscription(', 'subscription Live('), { c: room });
-    await until(() => operations('Live').length === 1, 5000, 'the subscription line');
-    expect(operations('Live')[0]).toMatchObject({ type: 'subscription', code: 'OK', sessionId: ada.sessionId });
+    const sub = subscribe(client, Q.onMessage, { c: room });
+    await until(() => operations('OnMessage').length === 1, 5000, 'the subscription line');
+    expect(operations('OnMessage')[0]).toMatchObject({ type: 'subscription', code: 'OK', sessionId: ada.sessionId });
     expect(lines).toContainEqual(expect.objectContaining({ level: 20, msg: 'websocket connected', sessionId: ada.sessionId }));
     sub.close();
     await client.dispose();

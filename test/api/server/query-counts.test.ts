@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../helpers/backends.js';
 import { joinRoom, Q, send, startServer, uniqueName, type Session, type TestServer } from '../../helpers/server.js';
 import { ok, S } from '../../helpers/social.js';
+import type { Operation } from '../../helpers/operation.js';
 
 const FEW = 5;
 const MANY = 50;
@@ -49,7 +50,7 @@ describe.each(backends())('query counts ($name)', (backend) => {
   afterAll(() => server?.stop());
 
   /** The statements one operation ran, and its data. */
-  async function counted(query: string, variables: Record<string, unknown>, s: Session) {
+  async function counted(query: Operation, variables: Record<string, unknown>, s: Session) {
     const before = server.app.deps.db.queries;
     const data = await ok(server, query, variables, s);
     return { queries: server.app.deps.db.queries - before, data };
