@@ -25,7 +25,7 @@ import { schema } from './schema/index.js';
 import { sharedExecutionPlugin, type SharedExecutionStats } from './plugins/shared-execution.js';
 import { attachWebSocket } from './transport/ws.js';
 import { graphiqlPage } from './transport/graphiql-page.js';
-import { Counters } from './metrics/counters.js';
+import { MetricCounters } from './metrics/counters.js';
 import { createMetrics } from './metrics/prometheus.js';
 import { listenFailure } from './lib/startup-error.js';
 
@@ -53,7 +53,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Hooks are settled before anything is opened, so a bad module stops start-up cleanly.
   const hookSets = [options.hooks ?? []].flat();
   if (config.HOOKS_MODULE) hookSets.push(await loadHooksModule(config.HOOKS_MODULE, log));
-  const counters = new Counters();
+  const counters = new MetricCounters();
   const hooks = new HookRegistry(hookSets, log, (operation, stage) => counters.bump(counters.hookFailures, `${operation} ${stage}`));
   const deps = await createDeps(config, log, counters);
   const metrics = config.METRICS

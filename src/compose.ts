@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { channelFromId } from './domain/channel-ref.js';
 import { openDatabase, type Database, type PrismaClient } from './db/index.js';
-import { Counters } from './metrics/counters.js';
+import { MetricCounters, type Counters } from './metrics/counters.js';
 import { KeyedMutex } from './lib/keyed-mutex.js';
 import type { Logger } from './lib/logger.js';
 import { loadSecret, randomSecret, secretInDataDir } from './lib/secret.js';
@@ -33,7 +33,7 @@ import type { ChatMessage } from './domain/types.js';
  * Without REDIS_URL: one process, everything in memory. With it: pub/sub,
  * presence and liveness in Redis, shared by every process.
  */
-export async function createDeps(config: Config, log: Logger, counters = new Counters()): Promise<Deps> {
+export async function createDeps(config: Config, log: Logger, counters: Counters = new MetricCounters()): Promise<Deps> {
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log });
   const store: MessageStore = {
     head: (channelId) => headSeq({ db }, channelId),

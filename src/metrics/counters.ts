@@ -1,10 +1,22 @@
 import { Histogram } from 'prom-client';
 
+/** What the hot paths bump and /metrics reads; an interface so a host can count elsewhere. */
+export interface Counters {
+  messagesStored: number;
+  messagesNotStored: number;
+  deliveries: number;
+  sseStreams: number;
+  readonly rateLimited: Map<string, number>;
+  readonly hookFailures: Map<string, number>;
+  readonly sendToPublish: Histogram;
+  bump(map: Map<string, number>, key: string): void;
+}
+
 /**
  * What the hot paths count: plain numbers to bump (a delivery costs one
  * increment), read by the Prometheus registry when /metrics is scraped.
  */
-export class Counters {
+export class MetricCounters implements Counters {
   messagesStored = 0;
   messagesNotStored = 0;
   /** Events put in a subscriber's feed. */
