@@ -86,7 +86,10 @@ export async function startServer(kind: Kind, nodeArgs: string[] = [], extraEnv:
       : { PORT: String(port), RAW_CORK: kind === 'rawCorked' ? '1' : '0', FLOOR_YOGA: kind === 'floorYoga' ? '1' : '0' }),
     ...extraEnv,
   };
-  const child = spawnNode(script, env, nodeArgs);
+  // BENCH_PARLEY_NODE_ARGS: V8 or Node flags for the Parley server alone (e.g. --max-semi-space-size=32).
+  const args =
+    kind === 'parley' && process.env.BENCH_PARLEY_NODE_ARGS ? [...nodeArgs, ...process.env.BENCH_PARLEY_NODE_ARGS.split(' ')] : nodeArgs;
+  const child = spawnNode(script, env, args);
   let exited = false;
   void child.exited.then(() => (exited = true));
   const ready =

@@ -37,7 +37,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
     warmupSeconds: s.warmupSeconds,
     sampleEvery: 50,
   };
-  return deliveryRows(shape);
+  return deliveryRows(shape, s.profileDir);
 }
 
 if (isMain(import.meta.url)) console.log(formatTable(await run({ quick: process.argv.includes('--quick') })));
