@@ -119,11 +119,11 @@ const JOIN = 'mutation($t: String!, $p: Boolean!) { joinChat(target: $t, type: R
 const SEND = 'mutation($ch: ID!, $c: JSONObject!) { sendMessage(channelId: $ch, content: $c) { messageId } }';
 const FIELDS = '{ id senderId username content createTime }';
 /** The same document for every subscriber of a room, so Parley may share one execution among them. */
-const followOne = (channelId: string) => `subscription { channelMessage(channelId: ${JSON.stringify(channelId)}) ${FIELDS} }`;
+export const followOne = (channelId: string) => `subscription { channelMessage(channelId: ${JSON.stringify(channelId)}) ${FIELDS} }`;
 const FOLLOW_ALL = `subscription { channelMessage ${FIELDS} }`;
 
 /** One graphql-transport-ws connection running queries and mutations (one reply parsed per operation). */
-class GraphqlWs {
+export class GraphqlWs {
   private pending = new Map<string, { resolve: () => void; reject: (e: Error) => void; error?: string }>();
   private nextId = 0;
 
@@ -212,7 +212,7 @@ export async function signIn(server: Server, name: string): Promise<string> {
 }
 
 /** Subscribers join with persistence false; a sender's persistence decides whether what it sends is stored. */
-async function joinAll(conn: GraphqlWs, rooms: string[], persistence = false): Promise<void> {
+export async function joinAll(conn: GraphqlWs, rooms: string[], persistence = false): Promise<void> {
   // Room channel ids are "room:<name>"; joinChat takes the name.
   await inBatches(rooms, 50, (room) => conn.run(JOIN, { t: room.slice('room:'.length), p: persistence }));
 }

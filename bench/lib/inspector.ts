@@ -10,6 +10,13 @@ import { until, type NodeChild } from './proc.js';
 
 export const INSPECT_ARGS = ['--inspect=127.0.0.1:0'];
 
+/** A node of V8's sampling heap profile: bytes still alive allocated by this call frame (selfSize) and below it. */
+export interface HeapSamplingNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapSamplingNode[];
+}
+
 export class Inspector {
   private nextId = 0;
   private replies = new Map<number, (result: unknown) => void>();
@@ -44,6 +51,18 @@ export class Inspector {
   /** Bytes of live objects on the V8 heap (read after collectGarbage, what the process holds). */
   async heapUsed(): Promise<number> {
     return (await this.call<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize;
+  }
+
+  /** Starts V8's sampling heap profiler (one sample per `interval` bytes allocated, on average). */
+  async startHeapSampling(interval = 4096): Promise<void> {
+    await this.call('HeapProfiler.enable');
+    await this.call('HeapProfiler.startSampling', { samplingInterval: interval });
+  }
+
+  /** Stops it; the samples still alive count the bytes that stayed, by the stack that allocated them. */
+  async stopHeapSampling(): Promise<HeapSamplingNode> {
+    const { profile } = await this.call<{ profile: { head: HeapSamplingNode } }>('HeapProfiler.stopSampling');
+    return profile.head;
   }
 
   async startProfile(): Promise<void> {

@@ -5,7 +5,6 @@ import {
   getNamedType,
   getOperationAST,
   GraphQLError,
-  print,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -15,7 +14,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Context, DirectSink } from '../schema/context.js';
+import type { Context } from '../schema/context.js';
+import { DirectStream, isPipeable, isPromise } from './direct-stream.js';
 
 /**
  * Types whose field resolvers read only their parent object (never the
@@ -45,13 +45,15 @@ export interface SharedExecutionStats {
  * of one per subscriber (the cost that bounds fan-out). Over SSE the result is
  * shared read-only: the plugins after it (error masking, SSE) build new
  * objects from it. Over WebSocket it is also masked and serialized once, and
- * each subscriber's frame is written straight to its socket (writeDirectly).
+ * each subscriber's frame is written straight to its socket (DirectStream).
  */
 export function sharedExecutionPlugin(maskError: (error: unknown) => Error): { plugin: Plugin; stats: SharedExecutionStats } {
   const stats: SharedExecutionStats = { executed: 0, reused: 0, direct: 0 };
   // Keyed by the event's identity, so entries go when the event is collected.
   const shared = new WeakMap<object, Map<string, Shared>>();
-  const printed = new WeakMap<DocumentNode, string>();
+  // A number per document (yoga's parser cache hands every request with the same text the same one), for short keys.
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let nextDocumentId = 0;
   const safe = new WeakMap<DocumentNode, Map<string, boolean>>();
 
   function isShareable(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): boolean {
@@ -93,8 +95,8 @@ export function sharedExecutionPlugin(maskError: (error: unknown) => Error): { p
   function sharedSubscribe(args: ExecutionArgs) {
     // Arguments that fail (e.g. variables that do not coerce) get the executor's own answer, before any resolver runs.
     if (Array.isArray(buildExecutionContext(args))) return null;
-    let doc = printed.get(args.document);
-    if (doc === undefined) printed.set(args.document, (doc = print(args.document)));
+    let doc = documentIds.get(args.document);
+    if (doc === undefined) documentIds.set(args.document, (doc = nextDocumentId++));
     const key = `${args.operationName ?? ''}\n${stableStringify(args.variableValues ?? {})}\n${doc}`;
     const toError = (error: unknown) => {
       // The same error as the executor's own subscribe gives when the source stream throws (e.g. a slow consumer).
@@ -107,7 +109,7 @@ export function sharedExecutionPlugin(maskError: (error: unknown) => Error): { p
       if (!isAsyncIterable(stream)) return stream;
       const direct = (args.contextValue as Partial<Context> | undefined)?.direct;
       if (direct && isPipeable(stream)) {
-        return writeDirectly(
+        return new DirectStream(
           stream,
           direct,
           (event) => {
@@ -147,85 +149,6 @@ export function sharedExecutionPlugin(maskError: (error: unknown) => Error): { p
 interface Shared {
   result: ExecutionResult | Promise<ExecutionResult>;
   payload: Buffer | Promise<Buffer> | null;
-}
-
-/** A source stream that can hand its events over as they come (BoundedQueue). */
-interface Pipeable extends AsyncIterableIterator<unknown> {
-  pipe(sink: (event: unknown) => void): Promise<void>;
-  fail(error: unknown): void;
-}
-
-function isPipeable(stream: object): stream is Pipeable {
-  return typeof (stream as Partial<Pipeable>).pipe === 'function' && typeof (stream as Partial<Pipeable>).fail === 'function';
-}
-
-/**
- * Writes each event's shared payload to the socket as the event arrives: no
- * async iterator step, promise or result object per subscriber. What the
- * transport iterates yields nothing and only settles when the stream ends
- * (then graphql-ws sends `complete`, or `error` if the stream failed).
- */
-function writeDirectly(
-  stream: Pipeable,
-  direct: DirectSink,
-  payloadFor: (event: unknown) => Buffer | Promise<Buffer>,
-  toError: (error: unknown) => GraphQLError,
-): AsyncIterableIterator<never> {
-  // Payloads that are still being computed, so later events wait their turn.
-  let pending: (Buffer | Promise<Buffer>)[] | null = null;
-  const write = (payload: Buffer) => {
-    if (!direct.write(payload)) stream.fail(new Error('Subscription ended: the connection fell too far behind.'));
-  };
-  const drain = async () => {
-    try {
-      while (pending && pending.length) {
-        write(await pending[0]!);
-        pending.shift();
-      }
-      pending = null;
-    } catch (err) {
-      pending = null;
-      stream.fail(err);
-    }
-  };
-  const ended = stream.pipe((event) => {
-    let payload: Buffer | Promise<Buffer>;
-    try {
-      payload = payloadFor(event);
-    } catch (err) {
-      stream.fail(err);
-      return;
-    }
-    if (pending === null && !isPromise(payload)) return write(payload);
-    (pending ??= []).push(payload);
-    if (pending.length === 1) void drain();
-  });
-  const done = ended.then(
-    (): IteratorResult<never> => ({ value: undefined, done: true }),
-    (error) => {
-      throw toError(error);
-    },
-  );
-  // Handled here too, so a stream that fails before the transport asks for it is not an unhandled rejection.
-  done.catch(() => {});
-  return {
-    next: () => done,
-    async return() {
-      await stream.return?.();
-      return { value: undefined, done: true };
-    },
-    async throw(error: unknown) {
-      await stream.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
-function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
-  return typeof (x as Partial<Promise<T>>)?.then === 'function';
 }
 
 function toJSON(error: Error) {

@@ -70,8 +70,9 @@ export interface FeedViewer {
  * through: bounded, so a client more than queueLimit events behind is ended
  * with RATE_LIMITED; counted against the connection's outgoing budget
  * (WebSocket), so a client that stops reading is closed whichever feed floods
- * it; open as a realtime connection of the session for presence; ended when
- * the viewer's token expires.
+ * it. Over SSE, also open as a realtime connection of the session for
+ * presence, and ended when the viewer's token expires (a WebSocket does both
+ * for all its feeds).
  */
 export function feedQueue<T>(
   deps: Pick<FeedDeps, 'liveness' | 'queueLimit'>,
@@ -83,6 +84,9 @@ export function feedQueue<T>(
     () => new AppError('RATE_LIMITED', `Subscription ended: the client fell more than ${deps.queueLimit} events behind.`),
     budget,
   );
+  // A WebSocket (the feed with a budget) is itself the session's realtime connection and closes
+  // when the token expires, ending its feeds; a liveness entry and a timer each would be memory per subscription.
+  if (budget !== null) return queue;
   queue.onEnd(deps.liveness.open(viewer.sessionId));
   if (viewer.expiresAt !== undefined) {
     // setTimeout waits at most 2^31-1 ms (24.8 days); a feed open that long ends and the client opens it again.
