@@ -1,4 +1,3 @@
-import type { GraphQLError } from 'graphql';
 import type { DirectSink } from '../schema/context.js';
 
 /** A source stream that can hand its events over as they come (BoundedQueue). */
@@ -17,6 +16,23 @@ export function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
 
 const DONE: IteratorResult<never> = { value: undefined, done: true };
 
+// Direct streams by the context of their operation, until the transport takes them.
+const handedOver = new WeakMap<object, DirectStream>();
+
+/**
+ * The direct stream an operation's subscribe made, for the transport to
+ * iterate as is. Envelop wraps every subscription's iterator (masking each
+ * result, reporting errors to plugins), several objects and promises that
+ * live as long as the subscription; a direct stream yields nothing and masks
+ * its own error, so those wrappers have nothing to do.
+ */
+export function takeDirectStream(context: unknown): DirectStream | undefined {
+  if (typeof context !== 'object' || context === null) return undefined;
+  const stream = handedOver.get(context);
+  handedOver.delete(context);
+  return stream;
+}
+
 /**
  * Writes each event's shared payload to the socket as the event arrives: no
  * async iterator step, promise or result object per subscriber. What the
@@ -30,7 +46,7 @@ const DONE: IteratorResult<never> = { value: undefined, done: true };
 export class DirectStream implements AsyncIterableIterator<never> {
   /** Payloads still being computed, so later events wait their turn. */
   private pending: (Buffer | Promise<Buffer>)[] | null = null;
-  private failure: GraphQLError | null = null;
+  private failure: Error | null = null;
   /** Never rejects, so a stream that fails before the transport asks for it is not an unhandled rejection. */
   private readonly ended: Promise<void>;
 
@@ -38,9 +54,12 @@ export class DirectStream implements AsyncIterableIterator<never> {
     private readonly stream: Pipeable,
     private readonly direct: DirectSink,
     private readonly payloadFor: (event: unknown) => Buffer | Promise<Buffer>,
-    toError: (error: unknown) => GraphQLError,
+    /** The error the client sees when the stream fails, masked. */
+    toError: (error: unknown) => Error,
+    context: unknown,
   ) {
     this.ended = stream.pipe((event) => this.onEvent(event)).then(undefined, (error) => void (this.failure = toError(error)));
+    if (typeof context === 'object' && context !== null) handedOver.set(context, this);
   }
 
   private onEvent(event: unknown) {
@@ -73,10 +92,11 @@ export class DirectStream implements AsyncIterableIterator<never> {
     }
   }
 
-  async next(): Promise<IteratorResult<never>> {
-    await this.ended;
-    if (this.failure) throw this.failure;
-    return DONE;
+  next(): Promise<IteratorResult<never>> {
+    return this.ended.then(() => {
+      if (this.failure) throw this.failure;
+      return DONE;
+    });
   }
 
   async return(): Promise<IteratorResult<never>> {

@@ -118,7 +118,8 @@ export function sharedExecutionPlugin(maskError: (error: unknown) => Error): { p
               ? payloadOf(entryFor(args, key, event))
               : payloadOf({ result: execute({ ...args, rootValue: event }) as ExecutionResult, payload: null });
           },
-          toError,
+          (error) => maskError(toError(error)),
+          args.contextValue,
         );
       }
       return mapAsyncIterator(

@@ -7,6 +7,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
 import { toGraphQLError } from '../plugins/errors.js';
+import { takeDirectStream } from '../plugins/direct-stream.js';
 import { bearerToken } from '../auth/tokens.js';
 import type { Viewer } from '../domain/viewer.js';
 import { authenticate } from '../modules/users/users.service.js';
@@ -60,7 +61,10 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
   const disposable = useServer<Record<string, unknown>, Extra>(
     {
       execute: (args) => (args.rootValue as Enveloped).execute(args as ExecutionArgs),
-      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args as ExecutionArgs),
+      subscribe: async (args) => {
+        const result = await (args.rootValue as Enveloped).subscribe(args as ExecutionArgs);
+        return takeDirectStream(args.contextValue) ?? result;
+      },
       onConnect: async (ctx) => {
         const viewer = await authenticate(deps, bearerToken(ctx.connectionParams?.authorization));
         if (!viewer) return false;
