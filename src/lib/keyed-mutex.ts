@@ -12,7 +12,6 @@ interface OpenBatch {
   settle: { resolve(v: unknown): void; reject(e: unknown): void }[];
 }
 
-/** Runs tasks with the same key one after another, in call order; different keys run freely. */
 /** Work serialized per key (a channel); Deps names this, not the class below. */
 export interface ChannelLock {
   run<T>(key: string, task: () => Promise<T>): Promise<T>;
@@ -22,6 +21,7 @@ export interface ChannelLock {
   idle(): Promise<void>;
 }
 
+/** Runs tasks with the same key one after another, in call order; different keys run freely. */
 export class KeyedMutex implements ChannelLock {
   private tails = new Map<string, Promise<unknown>>();
   /** Per key, the batch that has not started yet and still takes items. */

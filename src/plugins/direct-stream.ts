@@ -19,6 +19,11 @@ const DONE: IteratorResult<never> = { value: undefined, done: true };
 // Direct streams by the context of their operation, until the transport takes them.
 const handedOver = new WeakMap<object, DirectStream>();
 
+/** Leaves the direct stream of an operation for its transport to take (takeDirectStream). */
+export function handOver(context: unknown, stream: DirectStream): void {
+  if (typeof context === 'object' && context !== null) handedOver.set(context, stream);
+}
+
 /**
  * The direct stream an operation's subscribe made, for the transport to
  * iterate as is. Envelop wraps every subscription's iterator (masking each
@@ -56,10 +61,8 @@ export class DirectStream implements AsyncIterableIterator<never> {
     private readonly payloadFor: (event: unknown) => Buffer | Promise<Buffer>,
     /** The error the client sees when the stream fails, masked. */
     toError: (error: unknown) => Error,
-    context: unknown,
   ) {
     this.ended = stream.pipe((event) => this.onEvent(event)).then(undefined, (error) => void (this.failure = toError(error)));
-    if (typeof context === 'object' && context !== null) handedOver.set(context, this);
   }
 
   private onEvent(event: unknown) {

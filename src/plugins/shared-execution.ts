@@ -15,7 +15,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../schema/context.js';
-import { DirectStream, isPipeable, isPromise } from './direct-stream.js';
+import { DirectStream, handOver, isPipeable, isPromise } from './direct-stream.js';
 
 /**
  * Types whose field resolvers read only their parent object (never the
@@ -109,7 +109,7 @@ export function sharedExecutionPlugin(maskError: (error: unknown) => Error): { p
       if (!isAsyncIterable(stream)) return stream;
       const direct = (args.contextValue as Partial<Context> | undefined)?.direct;
       if (direct && isPipeable(stream)) {
-        return new DirectStream(
+        const directStream = new DirectStream(
           stream,
           direct,
           (event) => {
@@ -119,8 +119,9 @@ export function sharedExecutionPlugin(maskError: (error: unknown) => Error): { p
               : payloadOf({ result: execute({ ...args, rootValue: event }) as ExecutionResult, payload: null });
           },
           (error) => maskError(toError(error)),
-          args.contextValue,
         );
+        handOver(args.contextValue, directStream);
+        return directStream;
       }
       return mapAsyncIterator(
         stream,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
 import { BoundedQueue } from '../../src/lib/queue.js';
-import { DirectStream, takeDirectStream } from '../../src/plugins/direct-stream.js';
+import { DirectStream, handOver, takeDirectStream } from '../../src/plugins/direct-stream.js';
 
 const overflow = () => new Error('behind');
 const masked = (e: unknown) => new GraphQLError(`masked: ${e instanceof Error ? e.message : String(e)}`);
@@ -20,7 +20,7 @@ describe('DirectStream (the WebSocket fast path of a subscription)', () => {
     const sink = sinkOf();
     // Event 1's payload takes longest; 2 is ready at once, 3 in between: all must still leave as 1, 2, 3.
     const payloads: Record<number, Buffer | Promise<Buffer>> = { 1: later('one', 30), 2: Buffer.from('two'), 3: later('three', 10) };
-    const stream = new DirectStream(queue, sink, (e) => payloads[e as number]!, masked, null);
+    const stream = new DirectStream(queue, sink, (e) => payloads[e as number]!, masked);
     queue.push(1);
     queue.push(2);
     queue.push(3);
@@ -36,7 +36,7 @@ describe('DirectStream (the WebSocket fast path of a subscription)', () => {
   it('ends with the masked error when the connection cannot take more, and stops writing', async () => {
     const queue = new BoundedQueue<number>(10, overflow);
     const sink = sinkOf(1);
-    const stream = new DirectStream(queue, sink, (e) => Buffer.from(String(e)), masked, null);
+    const stream = new DirectStream(queue, sink, (e) => Buffer.from(String(e)), masked);
     const next = stream.next();
     queue.push(1);
     queue.push(2);
@@ -49,7 +49,7 @@ describe('DirectStream (the WebSocket fast path of a subscription)', () => {
     const queue = new BoundedQueue<number>(10, overflow);
     const ended: string[] = [];
     queue.onEnd(() => ended.push('source'));
-    const stream = new DirectStream(queue, sinkOf(), (e) => Buffer.from(String(e)), masked, null);
+    const stream = new DirectStream(queue, sinkOf(), (e) => Buffer.from(String(e)), masked);
     await stream.return();
     expect(ended).toEqual(['source']);
     await expect(stream.next()).resolves.toEqual({ value: undefined, done: true });
@@ -57,7 +57,8 @@ describe('DirectStream (the WebSocket fast path of a subscription)', () => {
 
   it('is handed to the transport once, by the context of its operation', () => {
     const context = {};
-    const stream = new DirectStream(new BoundedQueue<number>(10, overflow), sinkOf(), () => Buffer.from(''), masked, context);
+    const stream = new DirectStream(new BoundedQueue<number>(10, overflow), sinkOf(), () => Buffer.from(''), masked);
+    handOver(context, stream);
     expect(takeDirectStream({})).toBeUndefined();
     expect(takeDirectStream(context)).toBe(stream);
     expect(takeDirectStream(context)).toBeUndefined();
