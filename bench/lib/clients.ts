@@ -1,8 +1,10 @@
 // Light load clients, so the load process is not what limits the figures:
 // plain `ws` sockets speaking each server's protocol by hand (raw frames,
-// Engine.IO v4 / Socket.IO, graphql-transport-ws). Subscribers count frames
-// without parsing them; only sampled subscribers read the send time.
+// Engine.IO v4 / Socket.IO, graphql-transport-ws). Once set up, subscribers
+// count frames off the TCP stream (frame-counter.ts) without parsing them;
+// only sampled subscribers read the send time.
 import WebSocket from 'ws';
+import { countFrames } from './frame-counter.js';
 import type { Kind, Server } from './servers.js';
 
 const WS_OPTIONS = { perMessageDeflate: false, skipUTF8Validation: true };
@@ -34,10 +36,11 @@ export class Tally {
     this.sampleBytes = this.sampleFrames = 0;
   }
 
-  frame(data: Buffer, sampled: boolean): void {
+  /** One data frame arrived; `data` is its payload when the subscriber is sampled. */
+  frame(data: Buffer | null, sampled: boolean): void {
     this.frames++;
     this.last = performance.now();
-    if (sampled) this.sample(data);
+    if (sampled && data) this.sample(data);
     if (this.frames >= this.nextWake) this.wake();
   }
 
@@ -228,20 +231,20 @@ export async function subscriber(server: Server, rooms: string[], tally: Tally, 
   if (server.protocol === 'plain') {
     ws = new WebSocket(`${server.wsUrl}?rooms=${encodeURIComponent(rooms.join(','))}`, WS_OPTIONS);
     await handshake(ws, (s) => s === 'ok');
-    ws.on('message', (d: Buffer) => tally.frame(d, sampled));
+    countFrames(ws, { wanted: () => sampled, frame: (d) => tally.frame(d, sampled) });
   } else if (server.protocol === 'socket.io') {
     ws = await socketIo(server, rooms);
     const sock = ws;
-    ws.on('message', (d: Buffer) => {
+    countFrames(ws, {
       // Single-byte frames are Engine.IO pings ("2"), to be answered with a pong ("3").
-      if (d.length === 1) return void (d[0] === 0x32 && sock.send('3'));
-      tally.frame(d, sampled);
+      wanted: (length) => sampled || length === 1,
+      frame: (d) => (d?.length === 1 ? void (d[0] === 0x32 && sock.send('3')) : tally.frame(d, sampled)),
     });
   } else {
     const conn = await GraphqlWs.open(server, token!);
     await joinAll(conn, rooms);
     ws = conn.detach();
-    ws.on('message', (d: Buffer) => tally.frame(d, sampled));
+    countFrames(ws, { wanted: () => sampled, frame: (d) => tally.frame(d, sampled) });
     const query = rooms.length === 1 ? followOne(rooms[0]!) : FOLLOW_ALL;
     ws.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query } }));
   }

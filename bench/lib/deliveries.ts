@@ -64,6 +64,8 @@ interface Rig {
   /** Parley and Socket.IO: send→receive when paced at the other's latency pace, so each is also seen under the other's load. */
   latenciesAtOtherPace: number[];
   otherPace: number;
+  /** Sums over the paced rounds at the server's own half, for the CPU the latency was measured at. */
+  paced: { wallMs: number; serverCpuMs: number; clientCpuMs: number; serverWaitMs: number; clientWaitMs: number };
   sampleBytes: number;
   sampleFrames: number;
 }
@@ -121,6 +123,7 @@ async function prepare(shape: Shape, kind: Kind, server: Server): Promise<Rig> {
     latencies: [],
     latenciesAtOtherPace: [],
     otherPace: 0,
+    paced: { wallMs: 0, serverCpuMs: 0, clientCpuMs: 0, serverWaitMs: 0, clientWaitMs: 0 },
     sampleBytes: 0,
     sampleFrames: 0,
   };
@@ -166,8 +169,24 @@ async function saturatedRound(shape: Shape, rig: Rig, seconds: number, measured:
 
 async function pacedRound(shape: Shape, rig: Rig, rate: number, seconds: number, into = rig.latencies): Promise<void> {
   rig.tally.reset();
+  const { pid } = rig.server;
+  const [cpu0, serverWait0, clientWait0, client0, wall0] = [
+    cpuMs(pid),
+    runQueueMs(pid),
+    runQueueMs('self'),
+    process.cpuUsage(),
+    performance.now(),
+  ];
   const { sent } = await pace(shape, rig.senders, rate, seconds, rig.errors);
   rig.missing += await drain(rig.tally, sent * shape.perRoom);
+  if (into === rig.latencies) {
+    const used = process.cpuUsage(client0);
+    rig.paced.wallMs += performance.now() - wall0;
+    rig.paced.serverCpuMs += cpuMs(pid) - cpu0;
+    rig.paced.clientCpuMs += (used.user + used.system) / 1000;
+    rig.paced.serverWaitMs += runQueueMs(pid) - serverWait0;
+    rig.paced.clientWaitMs += runQueueMs('self') - clientWait0;
+  }
   into.push(...rig.tally.latencies);
   rig.sampleBytes += rig.tally.sampleBytes;
   rig.sampleFrames += rig.tally.sampleFrames;
@@ -263,6 +282,12 @@ export async function deliveryRows(shape: Shape, profileDir?: string): Promise<B
   return rows;
 }
 
+/** CPU of server and load process over the paced rounds, and how long each was runnable but not running. */
+function pacedCpu(p: Rig['paced']): string {
+  const pct = (ms: number) => `${((ms / p.wallMs) * 100).toFixed(0)}%`;
+  return `srv ${pct(p.serverCpuMs)} +${pct(p.serverWaitMs)} waiting, cli ${pct(p.clientCpuMs)} +${pct(p.clientWaitMs)} waiting`;
+}
+
 const round = (n: number, digits = 0) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : undefined);
 
 function rowOf(shape: Shape, rig: Rig, base: Pick<BenchRow, 'scenario' | 'subject' | 'reference'>, refRate?: number): BenchRow {
@@ -274,7 +299,7 @@ function rowOf(shape: Shape, rig: Rig, base: Pick<BenchRow, 'scenario' | 'subjec
     `${Math.round(rate / (serverCpuPct / 100)).toLocaleString('en-US')} per srv CPU-s`,
     `${rig.sent} msgs`,
     `${Math.round(rig.sampleBytes / rig.sampleFrames)} B frames`,
-    `latency at ${(rate / shape.perRoom / 2).toFixed(0)} msg/s`,
+    `latency at ${(rate / shape.perRoom / 2).toFixed(0)} msg/s (CPU ${pacedCpu(rig.paced)})`,
     ...(rig.latenciesAtOtherPace.length
       ? [
           `at ${rig.kind === 'parley' ? "Socket.IO's" : "Parley's"} pace (${rig.otherPace.toFixed(0)} msg/s) p50/p99 ${percentile(rig.latenciesAtOtherPace, 50).toFixed(1)}/${percentile(rig.latenciesAtOtherPace, 99).toFixed(1)} ms`,
