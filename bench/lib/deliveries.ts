@@ -18,7 +18,7 @@ import { percentile } from '../stats.js';
 import { inBatches, sender, signIn, subscriber, Tally, type Sender } from './clients.js';
 import { INSPECT_ARGS, Inspector } from './inspector.js';
 import { drain, pace, saturate, sleep, type Load } from './load.js';
-import { cpuMs, rssKB, runQueueMs, until } from './proc.js';
+import { cpuMs, rssKB, runQueueMs, until, writeCalls } from './proc.js';
 import type { BenchRow } from './result.js';
 import { liveSubscriptions, startServer, SUBJECTS, type Kind, type Server } from './servers.js';
 
@@ -60,6 +60,7 @@ interface Rig {
   clientCpuMs: number;
   serverWaitMs: number;
   clientWaitMs: number;
+  serverWrites: number;
   latencies: number[];
   /** Parley and Socket.IO: send→receive when paced at the other's latency pace, so each is also seen under the other's load. */
   latenciesAtOtherPace: number[];
@@ -120,6 +121,7 @@ async function prepare(shape: Shape, kind: Kind, server: Server): Promise<Rig> {
     clientCpuMs: 0,
     serverWaitMs: 0,
     clientWaitMs: 0,
+    serverWrites: 0,
     latencies: [],
     latenciesAtOtherPace: [],
     otherPace: 0,
@@ -151,6 +153,7 @@ async function saturatedRound(shape: Shape, rig: Rig, seconds: number, measured:
   const cpu0 = cpuMs(server.pid);
   const [serverWait0, clientWait0] = [runQueueMs(server.pid), runQueueMs('self')];
   const client0 = process.cpuUsage();
+  const writes0 = writeCalls(server.pid);
   const wall0 = performance.now();
   const { sent, first } = await saturate(shape, rig.senders, tally, seconds, rig.errors);
   const missing = await drain(tally, sent * shape.perRoom);
@@ -161,6 +164,7 @@ async function saturatedRound(shape: Shape, rig: Rig, seconds: number, measured:
   rig.clientCpuMs += (used.user + used.system) / 1000;
   rig.serverWaitMs += runQueueMs(server.pid) - serverWait0;
   rig.clientWaitMs += runQueueMs('self') - clientWait0;
+  rig.serverWrites += writeCalls(server.pid) - writes0;
   rig.rates.push(tally.frames / ((tally.last - first) / 1000));
   rig.sent += sent;
   rig.missing += missing;
@@ -298,6 +302,7 @@ function rowOf(shape: Shape, rig: Rig, base: Pick<BenchRow, 'scenario' | 'subjec
     `rounds ${rig.rates.map((r) => Math.round(r / 1000)).join('/')}k`,
     `${Math.round(rate / (serverCpuPct / 100)).toLocaleString('en-US')} per srv CPU-s`,
     `${rig.sent} msgs`,
+    `${((rig.serverWrites / (rig.sent * shape.perRoom)) * 1000).toFixed(0)} srv write calls per 1,000 deliveries`,
     `${Math.round(rig.sampleBytes / rig.sampleFrames)} B frames`,
     `latency at ${(rate / shape.perRoom / 2).toFixed(0)} msg/s (CPU ${pacedCpu(rig.paced)})`,
     ...(rig.latenciesAtOtherPace.length

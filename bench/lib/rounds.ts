@@ -3,7 +3,7 @@
 // measured alone in interleaved rounds, with the CPU of the server, of this
 // process and of PostgreSQL's processes over each window.
 import { percentile } from '../stats.js';
-import { cpuByPid, cpuMs, cpuMsSince, runQueueMs } from './proc.js';
+import { cpuByPid, cpuMs, cpuMsSince, runQueueMs, writeCalls } from './proc.js';
 
 /** What one window of a subject produced. */
 export interface Outcome {
@@ -36,6 +36,8 @@ export interface Measured {
   /** Runnable but not running (other work on the machine): the server's main thread, and this process's. */
   serverWaitMs: number;
   clientWaitMs: number;
+  /** The server's write system calls. */
+  serverWrites: number;
   failed?: string;
 }
 
@@ -70,7 +72,10 @@ export async function interleaved<S extends Subject>(
   progress?: (s: string) => void,
 ) {
   const results = new Map<S, Measured>(
-    subjects.map((s) => [s, { outcomes: [], windowMs: 0, serverCpuMs: 0, clientCpuMs: 0, pgCpuMs: 0, serverWaitMs: 0, clientWaitMs: 0 }]),
+    subjects.map((s) => [
+      s,
+      { outcomes: [], windowMs: 0, serverCpuMs: 0, clientCpuMs: 0, pgCpuMs: 0, serverWaitMs: 0, clientWaitMs: 0, serverWrites: 0 },
+    ]),
   );
   for (let round = -1; round < o.rounds; round++) {
     const order = subjects.map((_, i) => subjects[(i + Math.max(round, 0)) % subjects.length]!);
@@ -89,8 +94,10 @@ export async function interleaved<S extends Subject>(
           performance.now(),
         ];
         const [srvWait0, cliWait0] = [subject.serverPid ? runQueueMs(subject.serverPid) : 0, runQueueMs('self')];
+        const writes0 = subject.serverPid ? writeCalls(subject.serverPid) : 0;
         const outcome = await subject.run(o.seconds);
         m.serverWaitMs += subject.serverPid ? runQueueMs(subject.serverPid) - srvWait0 : 0;
+        m.serverWrites += subject.serverPid ? writeCalls(subject.serverPid) - writes0 : 0;
         m.clientWaitMs += runQueueMs('self') - cliWait0;
         const cli = process.cpuUsage(cli0);
         m.windowMs += performance.now() - wall0;
@@ -132,6 +139,8 @@ export function summary(m: Measured) {
     pgCpuPct: pct(m.pgCpuMs),
     /** CPU ms per operation of the server, and of PostgreSQL's processes. */
     serverCpuMsPerOp: m.serverCpuMs / count,
+    /** The server's write system calls per operation. */
+    serverWritesPerOp: m.serverWrites / count,
     pgCpuMsPerOp: m.pgCpuMs / count,
     notes,
   };

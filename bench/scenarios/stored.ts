@@ -175,6 +175,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
       const r = summary(m);
       const cpu = [
         r.serverCpuPct === undefined ? undefined : `${r.serverCpuMsPerOp.toFixed(3)} srv CPU-ms/send`,
+        r.serverCpuPct === undefined ? undefined : `${r.serverWritesPerOp.toFixed(2)} srv write calls/send`,
         row.pg
           ? `PostgreSQL CPU ${r.pgCpuPct.toFixed(0)}% (${(r.pgCpuMsPerOp * 1000).toFixed(0)} µs/${row.reference ? 'row' : 'send'}, all its processes)`
           : undefined,

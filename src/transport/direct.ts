@@ -17,8 +17,9 @@ export interface DirectWire {
   outbox: Outbox;
   /** The TCP stream under the WebSocket when frames may be written to it directly (see rawStream). */
   tcp: Socket | null | undefined;
-  /** Frames written in this turn of the event loop, not yet given back to the outbox (0: not written to in this turn). */
+  /** Frames written in this turn of the event loop, not yet given back to the outbox. */
   unflushed: number;
+  /** Held until the end of this turn. The wire is in this turn's list when either is set. */
   corked: boolean;
 }
 
@@ -105,12 +106,29 @@ let bursting = false;
 
 function send(wire: DirectWire, frame: Buffer) {
   const tcp = wire.tcp!;
-  if (wire.unflushed === 0) {
-    if (touched.push(wire) === 1) setImmediate(settle);
+  if (wire.unflushed === 0 && !wire.corked) {
+    enlist(wire);
     if (bursting) cork(wire, tcp);
   } else if (!wire.corked) cork(wire, tcp);
   wire.unflushed++;
   tcp.write(frame);
+}
+
+/**
+ * Holds what the connection writes through ws (graphql-ws's replies: a
+ * mutation's result and its completion) until the end of this turn, so the
+ * replies to every operation that finished in the turn leave in one write.
+ */
+export function holdForTurn(wire: DirectWire): void {
+  if (wire.corked) return;
+  if (wire.tcp === undefined) wire.tcp = rawStream(wire.socket);
+  if (!wire.tcp) return;
+  if (wire.unflushed === 0) enlist(wire);
+  cork(wire, wire.tcp);
+}
+
+function enlist(wire: DirectWire) {
+  if (touched.push(wire) === 1) setImmediate(settle);
 }
 
 function cork(wire: DirectWire, tcp: Socket) {
@@ -131,6 +149,7 @@ function settle() {
       wire.corked = false;
       tcp.uncork();
     }
+    if (n === 0) continue;
     // Usually the kernel took every byte at once; otherwise the budget comes
     // back when it has (writes complete in order), with one callback, not one per frame.
     if (tcp.writableLength === 0) wire.outbox.give(n);

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { getOperationAST, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { Deps } from '../deps.js';
 import { AppError } from '../lib/errors.js';
@@ -13,7 +13,7 @@ import type { Viewer } from '../domain/viewer.js';
 import { authenticate } from '../modules/users/users.service.js';
 import type { Context, ServerContext } from '../schema/context.js';
 import { Outbox, SLOW_CONSUMER_CLOSE_CODE } from '../realtime/outbox.js';
-import { directSink, directWire, type DirectWire } from './direct.js';
+import { directSink, directWire, holdForTurn, type DirectWire } from './direct.js';
 
 type Extra = {
   viewer?: Viewer;
@@ -35,6 +35,20 @@ export const TOKEN_EXPIRED = 4403;
 /** Close code when the session was signed out or revoked: graphql-ws's client treats 4401 as final and does not retry. */
 export const SESSION_ENDED = 4401;
 
+/**
+ * ws's socket, whose sends (graphql-ws's replies) are held for the rest of the
+ * turn once the connection has its wire, so replies finished together leave
+ * in one write, after the direct frames written before them in the turn.
+ */
+class TurnSocket extends WebSocket {
+  wire: DirectWire | undefined = undefined;
+
+  override send(...args: unknown[]): void {
+    if (this.wire) holdForTurn(this.wire);
+    (WebSocket.prototype.send as (...a: unknown[]) => void).apply(this, args);
+  }
+}
+
 type Enveloped = ReturnType<YogaServerInstance<ServerContext, Context>['getEnveloped']>;
 
 /**
@@ -49,6 +63,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
   // port in use) as "Internal error emitted on the WebSocket server".
   const wss = new WebSocketServer({
     noServer: true,
+    WebSocket: TurnSocket,
     path: yoga.graphqlEndpoint,
     ...(MAX_BODY_BYTES > 0 ? { maxPayload: MAX_BODY_BYTES } : {}),
   });
@@ -106,6 +121,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
           setTimeout(() => socket.terminate(), SLOW_CLOSE_TIMEOUT_MS).unref();
         });
         ctx.extra.wire = directWire(socket, ctx.extra.outbox);
+        (socket as TurnSocket).wire = ctx.extra.wire;
         ctx.extra.release = () => {
           clearTimeout(expiry);
           sockets.delete(socket);
