@@ -138,8 +138,9 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
       },
       onComplete: (ctx, id) => void ctx.extra.subscriptions?.delete(id),
       onSubscribe: async (ctx, id, params) => {
+        // Only what Parley's context and plugins read: spreading graphql-ws's
+        // context into every operation's cost more than the rest of this function.
         const enveloped = yoga.getEnveloped({
-          ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
