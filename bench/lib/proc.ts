@@ -71,12 +71,12 @@ export function rssKB(pid: number): number {
 
 const TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux build we run on (getconf CLK_TCK)
 
-/** CPU time (user + system, all threads) a process has used so far, in ms. */
 /** Write system calls (write, writev, sendmsg…) the process has made: what batching saves shows here, steadier than CPU time. */
 export function writeCalls(pid: number): number {
   return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
 }
 
+/** CPU time (user + system, all threads) a process has used so far, in ms. */
 export function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name is in parentheses and may contain spaces: count fields after it.
