@@ -2,7 +2,10 @@
 // DevTools, or node --cpu-prof): self time by function and by package.
 // Self time is summed from the sample time deltas, so a changed sampling
 // interval does not skew it. Shares are of busy time (everything but idle).
-// Run: node --import tsx bench/profile-summary.ts <file.cpuprofile> [top=15]
+// A .heapprofile written beside it (V8's sampling heap profiler over the same
+// window, collected objects included) gives the bytes allocated the same way:
+// what makes the young-generation collections that a request's tail waits on.
+// Run: node --import tsx bench/profile-summary.ts <file.cpuprofile|file.heapprofile> [top=15]
 import { readFileSync } from 'node:fs';
 import { isMain } from './lib/table.js';
 
@@ -80,11 +83,60 @@ export function formatSummary(s: ReturnType<typeof summarize>): string {
   ].join('\n');
 }
 
+/** A node of a sampling heap profile: bytes sampled in this call frame (selfSize) and its callees. */
+export interface AllocationNode {
+  callFrame: ProfileNode['callFrame'];
+  selfSize: number;
+  children: AllocationNode[];
+}
+
+/** Bytes allocated by function and by package (shares of all sampled bytes). */
+export function summarizeAllocations(head: AllocationNode, top = 15): { totalMB: number; functions: Entry[]; packages: Entry[] } {
+  const fns = new Map<string, number>();
+  const pkgs = new Map<string, number>();
+  const stack = [head];
+  while (stack.length) {
+    const node = stack.pop()!;
+    stack.push(...node.children);
+    if (!node.selfSize) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const fn = `${functionName || '(anonymous)'} ${where(url, lineNumber)}`.trim();
+    fns.set(fn, (fns.get(fn) ?? 0) + node.selfSize);
+    const pkg = packageOf(url, functionName);
+    pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + node.selfSize);
+  }
+  const total = [...pkgs.values()].reduce((a, b) => a + b, 0);
+  const ranked = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, bytes]) => ({ name, ms: bytes / 1e6, pct: (bytes / total) * 100 }));
+  return { totalMB: total / 1e6, functions: ranked(fns, top), packages: ranked(pkgs, 12) };
+}
+
+export function formatAllocations(s: ReturnType<typeof summarizeAllocations>): string {
+  const lines = (entries: Entry[]) =>
+    entries.map((e) => `  ${e.ms.toFixed(1).padStart(8)} MB  ${e.pct.toFixed(1).padStart(5)}%  ${e.name}`);
+  return [
+    `allocated ${s.totalMB.toFixed(0)} MB (sampled, collected objects included)`,
+    `top ${s.functions.length} functions by bytes allocated:`,
+    ...lines(s.functions),
+    'bytes allocated by package:',
+    ...lines(s.packages),
+  ].join('\n');
+}
+
+/** The summary of a .cpuprofile or .heapprofile file. */
+export function summaryOfFile(file: string, top = 15): string {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile | { head: AllocationNode };
+  return 'head' in json ? formatAllocations(summarizeAllocations(json.head, top)) : formatSummary(summarize(json, top));
+}
+
 if (isMain(import.meta.url)) {
   const [file, top] = process.argv.slice(2);
   if (!file) {
-    console.error('usage: node --import tsx bench/profile-summary.ts <file.cpuprofile> [top=15]');
+    console.error('usage: node --import tsx bench/profile-summary.ts <file.cpuprofile|file.heapprofile> [top=15]');
     process.exit(2);
   }
-  console.log(formatSummary(summarize(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, Number(top ?? 15))));
+  console.log(summaryOfFile(file, Number(top ?? 15)));
 }

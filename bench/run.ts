@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatSummary, summarize } from './profile-summary.js';
+import { summaryOfFile } from './profile-summary.js';
 import type { BenchRow } from './lib/result.js';
 import { sizes } from './lib/options.js';
 import { chart } from './lib/svg.js';
@@ -103,10 +103,9 @@ writeFileSync(
 console.log(`wrote ${join(RESULTS, `${stamp}.json`)}, latest.json and latest.svg`);
 
 if (profileDir && existsSync(profileDir)) {
-  for (const f of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
-    console.log(
-      `\nCPU profile ${join(profileDir, f)}:\n${formatSummary(summarize(JSON.parse(readFileSync(join(profileDir, f), 'utf8'))))}`,
-    );
+  for (const f of readdirSync(profileDir).filter((f) => /\.(cpu|heap)profile$/.test(f))) {
+    const kind = f.endsWith('.cpuprofile') ? 'CPU profile' : 'Allocation profile';
+    console.log(`\n${kind} ${join(profileDir, f)}:\n${summaryOfFile(join(profileDir, f))}`);
   }
 }
 // Open handles (keep-alive sockets of fetch) must not hold the process.

@@ -22,6 +22,7 @@ import type { Context, ServerContext } from './schema/context.js';
 import { createMaskError, errorCodesPlugin } from './plugins/errors.js';
 import { inputGuardPlugin } from './plugins/input-guard.js';
 import { schema } from './schema/index.js';
+import { compiledExecutionPlugin, type CompiledExecutionStats } from './plugins/compiled-execution.js';
 import { sharedExecutionPlugin, type SharedExecutionStats } from './plugins/shared-execution.js';
 import { attachWebSocket } from './transport/ws.js';
 import { graphiqlPage } from './transport/graphiql-page.js';
@@ -39,7 +40,7 @@ export interface App {
   /** Ends every session of a user on every process (the host app bans or deletes an account); resolves to how many ended. */
   revokeSessions(userId: string): Promise<number>;
   /** Counters for tests and metrics. */
-  stats(): { slowConsumersClosed: number; sharedExecution: SharedExecutionStats };
+  stats(): { slowConsumersClosed: number; sharedExecution: SharedExecutionStats; compiledExecution: CompiledExecutionStats };
 }
 
 export interface AppOptions {
@@ -70,6 +71,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   const maskError = createMaskError(log);
   const shared = sharedExecutionPlugin(maskError);
+  const compiled = compiledExecutionPlugin(log);
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -87,6 +89,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       inputGuardPlugin(),
       sseConnectionsPlugin(),
       shared.plugin,
+      compiled.plugin,
     ],
     logging: {
       debug: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
@@ -152,7 +155,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return url;
     },
     revokeSessions: (userId) => revokeSessions(deps, userId),
-    stats: () => ({ slowConsumersClosed: ws.slowClosed, sharedExecution: { ...shared.stats } }),
+    stats: () => ({ slowConsumersClosed: ws.slowClosed, sharedExecution: { ...shared.stats }, compiledExecution: { ...compiled.stats } }),
     async start(port = config.PORT, host = config.HOST) {
       if (metrics && config.METRICS_PORT) {
         metricsServer = createServer((req, res) => (isMetrics(req) ? void metrics.serve(res) : void res.writeHead(404).end()));

@@ -53,13 +53,17 @@ export class Inspector {
     return (await this.call<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize;
   }
 
-  /** Starts V8's sampling heap profiler (one sample per `interval` bytes allocated, on average). */
-  async startHeapSampling(interval = 4096): Promise<void> {
+  /** Starts V8's sampling heap profiler (one sample per `interval` bytes allocated, on average); `collectedToo` keeps samples of objects already collected, so the profile counts every byte allocated. */
+  async startHeapSampling(interval = 4096, collectedToo = false): Promise<void> {
     await this.call('HeapProfiler.enable');
-    await this.call('HeapProfiler.startSampling', { samplingInterval: interval });
+    await this.call('HeapProfiler.startSampling', {
+      samplingInterval: interval,
+      includeObjectsCollectedByMajorGC: collectedToo,
+      includeObjectsCollectedByMinorGC: collectedToo,
+    });
   }
 
-  /** Stops it; the samples still alive count the bytes that stayed, by the stack that allocated them. */
+  /** Stops it; by default the samples still alive count the bytes that stayed, by the stack that allocated them. */
   async stopHeapSampling(): Promise<HeapSamplingNode> {
     const { profile } = await this.call<{ profile: { head: HeapSamplingNode } }>('HeapProfiler.stopSampling');
     return profile.head;
@@ -85,16 +89,19 @@ export class Inspector {
 /**
  * With `dir` set (BENCH_PROFILE_DIR, from --profile), profiles the server (started
  * with INSPECT_ARGS) until the returned function is called, writing
- * `<dir>/parley-<name>-<time>.cpuprofile`; without it, does nothing.
+ * `<dir>/parley-<name>-<time>.cpuprofile` and, beside it, a `.heapprofile` of
+ * every byte allocated meanwhile (one sample per 32 KiB); without it, does nothing.
  */
 export async function profileUntil(server: NodeChild, dir: string | undefined, name: string): Promise<() => Promise<string | undefined>> {
   if (!dir) return async () => undefined;
   const inspector = await Inspector.attach(server);
   await inspector.startProfile();
+  await inspector.startHeapSampling(32768, true);
   return async () => {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `parley-${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
     await inspector.stopProfile(file);
+    writeFileSync(file.replace(/cpuprofile$/, 'heapprofile'), JSON.stringify({ head: await inspector.stopHeapSampling() }));
     inspector.close();
     return file;
   };

@@ -4,20 +4,19 @@ import { AppError } from '../lib/errors.js';
 import { unavailableDependency } from '../lib/unavailable.js';
 import type { Logger } from '../lib/logger.js';
 
+/** A new error at the place of `at` (if any): its AST nodes, or its source and positions. */
+function locatedLike(at: GraphQLError | null | undefined, message: string, extensions: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(message, { nodes: at?.nodes, source: at?.source, positions: at?.positions, path: at?.path, extensions });
+}
+
 function withCode(error: GraphQLError, code: string): GraphQLError {
   if (error.extensions?.code) return error;
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    extensions: { ...error.extensions, code },
-  });
+  return locatedLike(error, error.message, { ...error.extensions, code });
 }
 
 /** The one conversion of our own errors to what clients see: message, details and code in extensions. */
 export function toGraphQLError(error: AppError, at?: GraphQLError | null): GraphQLError {
-  return new GraphQLError(error.message, { nodes: at?.nodes, path: at?.path, extensions: { ...error.details, code: error.code } });
+  return locatedLike(at, error.message, { ...error.details, code: error.code });
 }
 
 /** The code a client sees for an error; createMaskError builds the error from it, the operation log and metrics report it. */

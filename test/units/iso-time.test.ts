@@ -32,6 +32,14 @@ describe('isoTime', () => {
     }
   });
 
+  it('formats each time with its own day when times of several days alternate (the day is cached)', () => {
+    const days = [Date.UTC(2026, 11, 2), Date.UTC(2026, 11, 3), Date.UTC(1970, 0, 1), Date.UTC(2026, 11, 3)];
+    for (let i = 0; i < 2_000; i++) {
+      const ms = days[i % days.length]! + ((i * 7_919_993) % 86_400_000);
+      expect(isoTime(new Date(ms))).toBe(new Date(ms).toISOString());
+    }
+  });
+
   it('refuses an invalid date as toISOString does', () => {
     expect(() => isoTime(new Date(NaN))).toThrow(RangeError);
   });
