@@ -3,7 +3,7 @@ import type { Prisma } from '../../db/index.js';
 import type { Deps } from '../../deps.js';
 import { AppError, badInput, forbidden } from '../../lib/errors.js';
 import { RecentMap } from '../../lib/recent-map.js';
-import { channelFields, hasControlCharacters, type ChannelRef } from '../../domain/channel-ref.js';
+import { hasControlCharacters, type ChannelRef } from '../../domain/channel-ref.js';
 import { readByClientIds } from './history-sql.js';
 import type { BatchKind } from '../../lib/keyed-mutex.js';
 import { MessageCode, type ChatMessage } from '../../domain/types.js';
@@ -217,6 +217,9 @@ function transientMessage(ref: ChannelRef, i: PendingSend): ChatMessage {
     updateTime: now,
     persistent: false,
     clientMessageId: i.clientMessageId,
-    ...channelFields(ref),
+    roomName: ref.roomName,
+    groupId: ref.groupId,
+    userIdOne: ref.userIdOne,
+    userIdTwo: ref.userIdTwo,
   };
 }
