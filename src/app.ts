@@ -70,8 +70,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     : null;
 
   const maskError = createMaskError(log);
-  const shared = sharedExecutionPlugin(maskError);
   const compiled = compiledExecutionPlugin(log);
+  const shared = sharedExecutionPlugin(maskError, compiled.run);
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',

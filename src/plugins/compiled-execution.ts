@@ -36,15 +36,27 @@ interface Entry {
 }
 
 /**
- * Queries and mutations whose document was executed before run as
- * graphql-jit compiled functions: no resolve-info object, argument map or
- * path allocated per field, which was two thirds of the memory a page of
- * history allocated and most of its execution time. Subscriptions keep
- * their own path (shared execution). The document object is the key: yoga's
+ * Operations whose document was executed before run as graphql-jit compiled
+ * functions: no resolve-info object, argument map or path allocated per
+ * field, which was two thirds of the memory a page of history allocated and
+ * most of its execution time. Queries and mutations through this plugin;
+ * a subscription's events through shared execution, which calls `run` once
+ * per event (and document and variables). The document object is the key: yoga's
  * parser cache hands every request with the same text the same one, so
  * compiled code goes when the cache drops the document.
  */
-export function compiledExecutionPlugin(log: Logger): { plugin: Plugin; stats: CompiledExecutionStats } {
+export interface CompiledExecution {
+  plugin: Plugin;
+  stats: CompiledExecutionStats;
+  /**
+   * `args` run compiled on `rootValue` (a subscription's event, for shared
+   * execution), counting as one execution of the document; null when it
+   * still runs interpreted.
+   */
+  run(args: ExecutionArgs, rootValue: unknown): ExecutionResult | Promise<ExecutionResult> | null;
+}
+
+export function compiledExecutionPlugin(log: Logger): CompiledExecution {
   const stats: CompiledExecutionStats = { compiled: 0, runs: 0 };
   const entries = new WeakMap<DocumentNode, Entry>();
 
@@ -65,8 +77,7 @@ export function compiledExecutionPlugin(log: Logger): { plugin: Plugin; stats: C
   }
 
   function compile(args: ExecutionArgs): CompiledQuery | null {
-    const operation = getOperationAST(args.document, args.operationName);
-    if (!operation || operation.operation === 'subscription') return null;
+    if (!getOperationAST(args.document, args.operationName)) return null;
     try {
       const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
       if (isCompiledQuery(result)) {
@@ -80,37 +91,51 @@ export function compiledExecutionPlugin(log: Logger): { plugin: Plugin; stats: C
     return null;
   }
 
+  function runCompiled(query: CompiledQuery, args: ExecutionArgs, rootValue: unknown) {
+    stats.runs++;
+    const result = query.query(rootValue, args.contextValue, args.variableValues);
+    return result instanceof Promise ? result.then((r) => located(r, args.document)) : located(result, args.document);
+  }
+
   return {
     stats,
+    run(args, rootValue) {
+      const query = compiled(args);
+      return query ? runCompiled(query, args, rootValue) : null;
+    },
     plugin: {
+      // Subscriptions do not pass here: shared execution runs their events.
       onExecute({ args, setExecuteFn }) {
         const query = compiled(args);
-        if (!query) return;
-        setExecuteFn((a: ExecutionArgs) => {
-          stats.runs++;
-          const result = query.query(a.rootValue, a.contextValue, a.variableValues);
-          return result instanceof Promise ? result.then((r) => located(r, a.document)) : located(result, a.document);
-        });
+        if (query) setExecuteFn((a: ExecutionArgs) => runCompiled(query, a, a.rootValue));
       },
     },
   };
 }
 
 /**
- * graphql-jit's errors carry line and column but neither the AST nodes nor
- * the source they came from, which yoga and the error mask rebuild errors
- * from (so the locations would be lost): here they get the source and
- * positions in it, as graphql-js's own errors have.
+ * graphql-jit's errors as graphql-js's executor makes them, so that yoga and
+ * the error mask treat both alike:
+ * - they carry line and column but neither the AST nodes nor the source,
+ *   which yoga and the mask rebuild errors from (the locations would be
+ *   lost): here they get the source and positions in it;
+ * - an error it raises itself during execution (a null in a non-null field,
+ *   a value a scalar cannot serialize) has no original error, which the mask
+ *   takes for a validation error and shows; graphql-js wraps one, so it is
+ *   masked as internal.
  */
 function located(result: ExecutionResult, document: DocumentNode): ExecutionResult {
   const source = document.loc?.source;
   if (!result.errors?.length || !source) return result;
   let lineStarts: number[] | null = null;
   const errors = result.errors.map((e) => {
-    if (!e.locations?.length || e.nodes || e.positions) return e;
+    const unlocated = Boolean(e.locations?.length) && !e.nodes && !e.positions;
+    const raisedInExecution = e.path !== undefined && !e.originalError;
+    if (!unlocated && !raisedInExecution) return e;
     lineStarts ??= [0, ...[...source.body.matchAll(/\r\n|[\n\r]/g)].map((m) => m.index + m[0].length)];
-    const positions = e.locations.map((l) => lineStarts![l.line - 1]! + l.column - 1);
-    return new GraphQLError(e.message, { source, positions, path: e.path, originalError: e.originalError, extensions: e.extensions });
+    const positions = e.locations?.map((l) => lineStarts![l.line - 1]! + l.column - 1);
+    const originalError = e.originalError ?? new Error(e.message);
+    return new GraphQLError(e.message, { source, positions, path: e.path, originalError, extensions: e.extensions });
   });
   return { ...result, errors };
 }

@@ -47,8 +47,14 @@ export interface SharedExecutionStats {
  * objects from it. Over WebSocket it is also masked and serialized once, and
  * each subscriber's frame is written straight to its socket (DirectStream).
  */
-export function sharedExecutionPlugin(maskError: (error: unknown) => Error): { plugin: Plugin; stats: SharedExecutionStats } {
+export function sharedExecutionPlugin(
+  maskError: (error: unknown) => Error,
+  /** Runs the selection compiled, or returns null to leave it to graphql-tools' executor. */
+  compiled: (args: ExecutionArgs, event: unknown) => ExecutionResult | Promise<ExecutionResult> | null = () => null,
+): { plugin: Plugin; stats: SharedExecutionStats } {
   const stats: SharedExecutionStats = { executed: 0, reused: 0, direct: 0 };
+  const executeOn = (args: ExecutionArgs, event: unknown) =>
+    compiled(args, event) ?? (execute({ ...args, rootValue: event }) as ExecutionResult | Promise<ExecutionResult>);
   // Keyed by the event's identity, so entries go when the event is collected.
   const shared = new WeakMap<object, Map<string, Shared>>();
   // A number per document (yoga's parser cache hands every request with the same text the same one), for short keys.
@@ -76,7 +82,7 @@ export function sharedExecutionPlugin(maskError: (error: unknown) => Error): { p
       return entry;
     }
     stats.executed++;
-    entry = { result: execute({ ...args, rootValue: event }) as ExecutionResult | Promise<ExecutionResult>, payload: null };
+    entry = { result: executeOn(args, event), payload: null };
     byKey.set(key, entry);
     return entry;
   }
@@ -116,7 +122,7 @@ export function sharedExecutionPlugin(maskError: (error: unknown) => Error): { p
             stats.direct++;
             return typeof event === 'object' && event !== null
               ? payloadOf(entryFor(args, key, event))
-              : payloadOf({ result: execute({ ...args, rootValue: event }) as ExecutionResult, payload: null });
+              : payloadOf({ result: executeOn(args, event), payload: null });
           },
           (error) => maskError(toError(error)),
         );
@@ -128,7 +134,7 @@ export function sharedExecutionPlugin(maskError: (error: unknown) => Error): { p
         (event: unknown) => {
           if (typeof event !== 'object' || event === null) {
             stats.executed++;
-            return execute({ ...args, rootValue: event }) as ExecutionResult | Promise<ExecutionResult>;
+            return executeOn(args, event);
           }
           return entryFor(args, key, event).result;
         },

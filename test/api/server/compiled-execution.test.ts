@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backends } from '../../helpers/backends.js';
-import { joinRoom, send, suiteServer, uniqueName, type GqlResult } from '../../helpers/server.js';
+import { feedsLive, joinRoom, send, subscribe, suiteServer, uniqueName, type GqlResult } from '../../helpers/server.js';
 
 // A document runs interpreted the first time and compiled (graphql-jit) from the
 // second on: every answer of a compiled run must equal the interpreted one.
@@ -60,6 +60,47 @@ describe.each(backends().slice(0, 1))('compiled execution ($name)', (backend) =>
     expect(signedOut.compiledRuns).toBe(2);
     expect(signedOut.answers[0]!.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(signedOut.answers[2]).toEqual(signedOut.answers[0]);
+  });
+
+  it('delivers subscription events compiled from the second on, shaped exactly as the first, interpreted one', async () => {
+    const ada = await server.signIn();
+    const room = await joinRoom(server, ada, uniqueName('room'));
+    const doc = `subscription($c: ID, $full: Boolean!) {
+      channelMessage(channelId: $c) { __typename id kind code content createTime who: username roomName cursor @include(if: $full) }
+    }`;
+    // Sent by a document that always runs interpreted (a variable inside a literal), so only the events count as runs.
+    const sendDoc = `mutation($c: ID!, $t: String!, $n: Int!) { sendMessage(channelId: $c, content: { text: $t, list: [$n, { n: $n }] }) { messageId } }`;
+    const live = subscribe(server.ws(ada), doc, { c: room, full: true });
+    await feedsLive(server, ada, 1);
+    const before = stats().runs;
+    const events = [];
+    for (const n of [1, 2, 3]) {
+      const ack = await server.gql(sendDoc, { c: room, t: `m${n}`, n }, ada.token);
+      const event = await live.next();
+      expect(event).toMatchObject({
+        id: ack.data.sendMessage.messageId,
+        kind: 'CHAT',
+        code: 0,
+        content: { text: `m${n}`, list: [n, { n }] },
+      });
+      events.push(event);
+    }
+    expect(stats().runs - before).toBe(2);
+    const keys = (e: object) => Object.keys(e).join(',');
+    expect(keys(events[0])).toBe('__typename,id,kind,code,content,createTime,who,roomName,cursor');
+    for (const e of events.slice(1)) expect(keys(e)).toBe(keys(events[0]));
+    expect(new Set(events.map((e) => typeof e.createTime))).toEqual(new Set(['string']));
+    // An event no service would publish (no username, a non-null field): masked as the interpreted run masks it.
+    const broken = { ...events[0], id: 'broken', channelId: room, senderId: ada.userId, username: null, seq: null, persistent: false };
+    await server.app.deps.pubsub.publish('channel', room, {
+      type: 'message',
+      message: { ...broken, updateTime: new Date(), createTime: new Date() } as never,
+    });
+    expect(await live.error()).toEqual([
+      { message: 'Internal server error.', path: ['channelMessage', 'who'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    ]);
+    expect(stats().runs - before).toBe(3);
+    live.close();
   });
 
   it('stores what each repeated send carries, including variables inside a literal (kept interpreted)', async () => {
