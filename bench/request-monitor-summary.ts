@@ -29,7 +29,7 @@ export function summarizeRequests(log: string, slowest = 25): string {
   const queries = alone.flatMap((r) => (r.queryMs === null ? [] : [r.queryMs])).sort((x, y) => x - y);
   const overlapping = (r: Request) => gcs.filter((g) => g.start < r.end && g.end > r.start);
   const slow = alone.filter((r) => ms(r) > 6);
-  const fmt = (n: number) => n.toFixed(2);
+  const fmt = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(2));
   return [
     `${requests.length} requests, ${alone.length} alone; in the server p50 ${fmt(at(walls, 0.5))} / p99 ${fmt(at(walls, 0.99))} ms; ` +
       `their query p50 ${fmt(at(queries, 0.5))} / p99 ${fmt(at(queries, 0.99))} ms`,
