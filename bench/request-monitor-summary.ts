@@ -23,7 +23,13 @@ export function summarizeRequests(log: string, slowest = 25): string {
     if (kind === 'gc') gcs.push({ start: Number(a), end: Number(b), kind: c! });
   }
   requests.sort((x, y) => x.start - y.start);
-  const alone = requests.filter((r, i) => (requests[i - 1]?.end ?? -Infinity) <= r.start && (requests[i + 1]?.start ?? Infinity) >= r.end);
+  // Alone: every earlier request had ended when it started, and the next started after it ended.
+  let endedBy = -Infinity;
+  const alone = requests.filter((r, i) => {
+    const wasAlone = endedBy <= r.start && (requests[i + 1]?.start ?? Infinity) >= r.end;
+    endedBy = Math.max(endedBy, r.end);
+    return wasAlone;
+  });
   const ms = (r: Request) => r.end - r.start;
   const walls = alone.map(ms).sort((x, y) => x - y);
   const queries = alone.flatMap((r) => (r.queryMs === null ? [] : [r.queryMs])).sort((x, y) => x - y);

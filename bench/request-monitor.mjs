@@ -7,12 +7,17 @@
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 
 const out = `/tmp/parley-requests-${process.pid}.log`;
 writeFileSync(out, '');
 let lines = [];
-const GC_KINDS = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb', 16: 'minor' };
+const GC_KINDS = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     lines.push(`gc ${e.startTime.toFixed(2)} ${(e.startTime + e.duration).toFixed(2)} ${GC_KINDS[e.detail?.kind] ?? e.detail?.kind}`);

@@ -9,6 +9,7 @@ import {
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  type OperationDefinitionNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../lib/logger.js';
@@ -30,9 +31,8 @@ export interface CompiledExecutionStats {
 
 interface Entry {
   uses: number;
-  /** Variables inside object or list literals: graphql-jit parses custom scalar literals without them (it would store `{ text: $t }` as `{}`). */
+  /** Set when the document must never be compiled (see needsInterpreter). */
   interpretOnly: boolean;
-  byOperation: Map<string, CompiledQuery | null>;
 }
 
 /**
@@ -41,9 +41,10 @@ interface Entry {
  * field, which was two thirds of the memory a page of history allocated and
  * most of its execution time. Queries and mutations through this plugin;
  * a subscription's events through shared execution, which calls `run` once
- * per event (and document and variables). The document object is the key: yoga's
- * parser cache hands every request with the same text the same one, so
- * compiled code goes when the cache drops the document.
+ * per event (and document and variables). Uses are counted per document, the
+ * compiled code is kept per operation node: yoga's parser cache hands every
+ * request with the same text the same document, so both go when the cache
+ * drops it.
  */
 export interface CompiledExecution {
   plugin: Plugin;
@@ -59,25 +60,27 @@ export interface CompiledExecution {
 export function compiledExecutionPlugin(log: Logger): CompiledExecution {
   const stats: CompiledExecutionStats = { compiled: 0, runs: 0 };
   const entries = new WeakMap<DocumentNode, Entry>();
+  const byOperation = new WeakMap<OperationDefinitionNode, CompiledQuery | null>();
 
   function compiled(args: ExecutionArgs): CompiledQuery | null {
     let entry = entries.get(args.document);
     if (!entry) {
-      entry = { uses: 0, interpretOnly: hasVariableInLiteral(args.document), byOperation: new Map() };
+      entry = { uses: 0, interpretOnly: needsInterpreter(args.document) };
       entries.set(args.document, entry);
     }
     if (entry.interpretOnly || ++entry.uses <= USES_BEFORE_COMPILING) return null;
-    const name = args.operationName ?? '';
-    let query = entry.byOperation.get(name);
+    // No such operation: the interpreter answers with its own error, and nothing is kept for the name.
+    const operation = getOperationAST(args.document, args.operationName);
+    if (!operation) return null;
+    let query = byOperation.get(operation);
     if (query === undefined) {
       query = compile(args);
-      entry.byOperation.set(name, query);
+      byOperation.set(operation, query);
     }
     return query;
   }
 
   function compile(args: ExecutionArgs): CompiledQuery | null {
-    if (!getOperationAST(args.document, args.operationName)) return null;
     try {
       const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
       if (isCompiledQuery(result)) {
@@ -105,9 +108,16 @@ export function compiledExecutionPlugin(log: Logger): CompiledExecution {
     },
     plugin: {
       // Subscriptions do not pass here: shared execution runs their events.
-      onExecute({ args, setExecuteFn }) {
+      onExecute({ args, executeFn, setExecuteFn }) {
         const query = compiled(args);
-        if (query) setExecuteFn((a: ExecutionArgs) => runCompiled(query, a, a.rootValue));
+        if (!query) return;
+        setExecuteFn((a: ExecutionArgs) => {
+          const result = runCompiled(query, a, a.rootValue);
+          // Variables that do not coerce (a result without data, before any resolver ran): the
+          // interpreter's own answer, whose messages graphql-jit words differently.
+          const checked = (r: ExecutionResult) => (r.data === undefined ? executeFn(a) : r);
+          return result instanceof Promise ? result.then(checked) : checked(result);
+        });
       },
     },
   };
@@ -134,22 +144,35 @@ function located(result: ExecutionResult, document: DocumentNode): ExecutionResu
     if (!unlocated && !raisedInExecution) return e;
     lineStarts ??= [0, ...[...source.body.matchAll(/\r\n|[\n\r]/g)].map((m) => m.index + m[0].length)];
     const positions = e.locations?.map((l) => lineStarts![l.line - 1]! + l.column - 1);
-    const originalError = e.originalError ?? new Error(e.message);
+    const originalError = raisedInExecution ? new Error(e.message) : e.originalError;
     return new GraphQLError(e.message, { source, positions, path: e.path, originalError, extensions: e.extensions });
   });
   return { ...result, errors };
 }
 
-function hasVariableInLiteral(document: DocumentNode): boolean {
+/**
+ * Whether a document must stay interpreted, because graphql-jit writes its
+ * literal values into the code it generates, as JSON:
+ * - a variable inside an object or list literal: it parses custom scalar
+ *   literals without variables (`content: { text: $t }` would store `{}`);
+ * - a string or object key containing `__MAGIC_`: it turns such marker
+ *   strings (its way to write dates, NaN and infinities) into JavaScript, so
+ *   a client could run code on the server;
+ * - an object key `__proto__`: in a JavaScript literal it sets the object's
+ *   prototype instead of a key, so the value would change.
+ */
+export function needsInterpreter(document: DocumentNode): boolean {
   let found = false;
   const inLiteral = (ancestors: readonly (ASTNode | readonly ASTNode[])[]) =>
     ancestors.some((a) => !Array.isArray(a) && ((a as ASTNode).kind === Kind.OBJECT || (a as ASTNode).kind === Kind.LIST));
+  const stop = () => {
+    found = true;
+    return BREAK;
+  };
   visit(document, {
-    Variable(_node, _key, _parent, _path, ancestors) {
-      if (!inLiteral(ancestors)) return undefined;
-      found = true;
-      return BREAK;
-    },
+    Variable: (_node, _key, _parent, _path, ancestors) => (inLiteral(ancestors) ? stop() : undefined),
+    StringValue: (node) => (node.value.includes('__MAGIC_') ? stop() : undefined),
+    ObjectField: (node) => (node.name.value === '__proto__' || node.name.value.includes('__MAGIC_') ? stop() : undefined),
   });
   return found;
 }

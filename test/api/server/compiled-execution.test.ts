@@ -50,8 +50,10 @@ describe.each(backends().slice(0, 1))('compiled execution ($name)', (backend) =>
       [{ c: 'room:x', first: 100_000 }, 'BAD_USER_INPUT'],
       [{ c: 'room:x', first: 'ten' }, 'BAD_USER_INPUT'], // a variable of the wrong type
     ];
-    for (const [variables, code] of cases) {
-      const { answers } = await thrice(page, variables, ada.token);
+    for (const [i, [variables, code]] of cases.entries()) {
+      // A document of its own per case (the text differs by an alias), so each case's first answer is interpreted.
+      const { answers, compiledRuns } = await thrice(page.replace('edges', `e${i}: edges`), variables, ada.token);
+      expect(compiledRuns).toBe(2);
       expect(answers[0]!.errors?.[0]?.extensions?.code).toBe(code);
       expect(answers[1]).toEqual(answers[0]);
       expect(answers[2]).toEqual(answers[0]);
@@ -101,6 +103,40 @@ describe.each(backends().slice(0, 1))('compiled execution ($name)', (backend) =>
     ]);
     expect(stats().runs - before).toBe(3);
     live.close();
+  });
+
+  it('never compiles literals graphql-jit would turn into code or into another value', async () => {
+    const ada = await server.signIn();
+    const room = await joinRoom(server, ada, uniqueName('room'));
+    const g = globalThis as { parleyCompiledProbe?: unknown };
+    delete g.parleyCompiledProbe;
+    // graphql-jit writes `"__MAGIC_DATE__<uuid>(X)"` in its generated code as `new Date(X)`.
+    const marker = '__MAGIC_DATE__33a9e76d_02e0_4128_8e92_3530ad3da74d(globalThis.parleyCompiledProbe = 1)';
+    const before = stats();
+    for (let i = 0; i < 3; i++) {
+      const signIn = await server.gql(`mutation { authenticateDevice(deviceId: ${JSON.stringify(marker)}) { user { id } } }`);
+      expect(signIn.errors).toBeUndefined();
+      const sent = await server.gql(
+        `mutation($c: ID!) { sendMessage(channelId: $c, content: { text: ${JSON.stringify(marker)}, __proto__: { admin: true } }) { messageId } }`,
+        { c: room },
+        ada.token,
+      );
+      expect(sent.errors).toBeUndefined();
+    }
+    expect(g.parleyCompiledProbe).toBeUndefined();
+    expect(stats().runs - before.runs).toBe(0);
+    const history = await server.gql(
+      `query($c: ID!) { channelMessages(channelId: $c, first: 10) { edges { node { content } } } }`,
+      { c: room },
+      ada.token,
+    );
+    const contents = history.data.channelMessages.edges.map((e: any) => e.node.content);
+    expect(contents).toHaveLength(3);
+    for (const c of contents) {
+      expect(c.text).toBe(marker);
+      expect(Object.keys(c)).toContain('__proto__');
+      expect(c.admin).toBeUndefined();
+    }
   });
 
   it('stores what each repeated send carries, including variables inside a literal (kept interpreted)', async () => {
