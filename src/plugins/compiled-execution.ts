@@ -160,6 +160,8 @@ function located(result: ExecutionResult, document: DocumentNode): ExecutionResu
  *   a client could run code on the server;
  * - an object key `__proto__`: in a JavaScript literal it sets the object's
  *   prototype instead of a key, so the value would change.
+ * Read against graphql-jit 0.8.9, which package.json pins: before another
+ * version, read how it writes literals into code.
  */
 export function needsInterpreter(document: DocumentNode): boolean {
   let found = false;
