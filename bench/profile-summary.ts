@@ -21,8 +21,17 @@ interface CpuProfile {
 
 export interface Entry {
   name: string;
-  ms: number;
+  /** Milliseconds of self time, or megabytes allocated. */
+  amount: number;
   pct: number;
+}
+
+/** The top `n` of a map by value, with each one's share of `total`; values scaled by `unit`. */
+function ranked(m: Map<string, number>, total: number, n: number, unit = 1): Entry[] {
+  return [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([name, value]) => ({ name, amount: value / unit, pct: (value / total) * 100 }));
 }
 
 /** "graphql", "@graphql-tools/executor", "parley src", "node core", "(native)" (C++ bindings such as writev), or a V8 pseudo-frame such as "(garbage collector)". */
@@ -63,17 +72,12 @@ export function summarize(profile: CpuProfile, top = 15): { busyMs: number; idle
     pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + ms);
   }
   const busyMs = [...pkgs.values()].reduce((a, b) => a + b, 0);
-  const ranked = (m: Map<string, number>, n: number) =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([name, ms]) => ({ name, ms, pct: (ms / busyMs) * 100 }));
-  return { busyMs, idleMs, functions: ranked(fns, top), packages: ranked(pkgs, Infinity) };
+  return { busyMs, idleMs, functions: ranked(fns, busyMs, top), packages: ranked(pkgs, busyMs, Infinity) };
 }
 
 export function formatSummary(s: ReturnType<typeof summarize>): string {
   const lines = (entries: Entry[]) =>
-    entries.map((e) => `  ${e.ms.toFixed(0).padStart(7)} ms  ${e.pct.toFixed(1).padStart(5)}%  ${e.name}`);
+    entries.map((e) => `  ${e.amount.toFixed(0).padStart(7)} ms  ${e.pct.toFixed(1).padStart(5)}%  ${e.name}`);
   return [
     `busy ${s.busyMs.toFixed(0)} ms, idle ${s.idleMs.toFixed(0)} ms (shares below are of busy time)`,
     `top ${s.functions.length} functions by self time:`,
@@ -106,17 +110,12 @@ export function summarizeAllocations(head: AllocationNode, top = 15): { totalMB:
     pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + node.selfSize);
   }
   const total = [...pkgs.values()].reduce((a, b) => a + b, 0);
-  const ranked = (m: Map<string, number>, n: number) =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([name, bytes]) => ({ name, ms: bytes / 1e6, pct: (bytes / total) * 100 }));
-  return { totalMB: total / 1e6, functions: ranked(fns, top), packages: ranked(pkgs, 12) };
+  return { totalMB: total / 1e6, functions: ranked(fns, total, top, 1e6), packages: ranked(pkgs, total, 12, 1e6) };
 }
 
 export function formatAllocations(s: ReturnType<typeof summarizeAllocations>): string {
   const lines = (entries: Entry[]) =>
-    entries.map((e) => `  ${e.ms.toFixed(1).padStart(8)} MB  ${e.pct.toFixed(1).padStart(5)}%  ${e.name}`);
+    entries.map((e) => `  ${e.amount.toFixed(1).padStart(8)} MB  ${e.pct.toFixed(1).padStart(5)}%  ${e.name}`);
   return [
     `allocated ${s.totalMB.toFixed(0)} MB (sampled, collected objects included)`,
     `top ${s.functions.length} functions by bytes allocated:`,
