@@ -76,6 +76,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // withinBodyLimit has enforced MAX_BODY_BYTES before yoga sees a request; yoga's own
+    // limit would pipe every body through a TransformStream (see bench/README, history).
+    maxRequestBodySize: false,
     cors: corsOptions(config.CORS_ORIGINS),
     graphiql: config.GRAPHIQL ? { title: 'Parley', defaultQuery: GRAPHIQL_QUERY } : false,
     renderGraphiQL,
