@@ -113,11 +113,12 @@ export function summarizeAllocations(head: AllocationNode, top = 15): { totalMB:
   return { totalMB: total / 1e6, functions: ranked(fns, total, top, 1e6), packages: ranked(pkgs, total, 12, 1e6) };
 }
 
-export function formatAllocations(s: ReturnType<typeof summarizeAllocations>): string {
+/** `survivors`: the profile holds only what outlived a scavenge (BENCH_HEAP_PROFILE=survivors). */
+export function formatAllocations(s: ReturnType<typeof summarizeAllocations>, survivors = false): string {
   const lines = (entries: Entry[]) =>
     entries.map((e) => `  ${e.amount.toFixed(1).padStart(8)} MB  ${e.pct.toFixed(1).padStart(5)}%  ${e.name}`);
   return [
-    `allocated ${s.totalMB.toFixed(0)} MB (sampled, collected objects included)`,
+    `allocated ${s.totalMB.toFixed(0)} MB (sampled, ${survivors ? 'only what outlived a scavenge' : 'collected objects included'})`,
     `top ${s.functions.length} functions by bytes allocated:`,
     ...lines(s.functions),
     'bytes allocated by package:',
@@ -128,7 +129,8 @@ export function formatAllocations(s: ReturnType<typeof summarizeAllocations>): s
 /** The summary of a .cpuprofile or .heapprofile file. */
 export function summaryOfFile(file: string, top = 15): string {
   const json = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile | { head: AllocationNode };
-  return 'head' in json ? formatAllocations(summarizeAllocations(json.head, top)) : formatSummary(summarize(json, top));
+  if (!('head' in json)) return formatSummary(summarize(json, top));
+  return formatAllocations(summarizeAllocations(json.head, top), file.endsWith('.survivors.heapprofile'));
 }
 
 if (isMain(import.meta.url)) {

@@ -53,13 +53,18 @@ export class Inspector {
     return (await this.call<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize;
   }
 
-  /** Starts V8's sampling heap profiler (one sample per `interval` bytes allocated, on average); `collectedToo` keeps samples of objects already collected, so the profile counts every byte allocated. */
-  async startHeapSampling(interval = 4096, collectedToo = false): Promise<void> {
+  /**
+   * Starts V8's sampling heap profiler (one sample per `interval` bytes allocated, on average).
+   * `kept`: 'live' counts the bytes still alive when it stops; 'all' every byte allocated;
+   * 'survivors' the bytes that outlived a young-generation collection (moved to old space,
+   * whether or not a full collection freed them later): what makes scavenges slow and fills old space.
+   */
+  async startHeapSampling(interval = 4096, kept: 'live' | 'all' | 'survivors' = 'live'): Promise<void> {
     await this.call('HeapProfiler.enable');
     await this.call('HeapProfiler.startSampling', {
       samplingInterval: interval,
-      includeObjectsCollectedByMajorGC: collectedToo,
-      includeObjectsCollectedByMinorGC: collectedToo,
+      includeObjectsCollectedByMajorGC: kept !== 'live',
+      includeObjectsCollectedByMinorGC: kept === 'all',
     });
   }
 
@@ -90,18 +95,21 @@ export class Inspector {
  * With `dir` set (BENCH_PROFILE_DIR, from --profile), profiles the server (started
  * with INSPECT_ARGS) until the returned function is called, writing
  * `<dir>/parley-<name>-<time>.cpuprofile` and, beside it, a `.heapprofile` of
- * every byte allocated meanwhile (one sample per 32 KiB); without it, does nothing.
+ * every byte allocated meanwhile (one sample per 32 KiB; with BENCH_HEAP_PROFILE=survivors,
+ * one per 4 KiB of what outlived a scavenge, as `.survivors.heapprofile`); without it, does nothing.
  */
 export async function profileUntil(server: NodeChild, dir: string | undefined, name: string): Promise<() => Promise<string | undefined>> {
   if (!dir) return async () => undefined;
   const inspector = await Inspector.attach(server);
   await inspector.startProfile();
-  await inspector.startHeapSampling(32768, true);
+  const survivors = process.env.BENCH_HEAP_PROFILE === 'survivors';
+  await inspector.startHeapSampling(survivors ? 4096 : 32768, survivors ? 'survivors' : 'all');
   return async () => {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `parley-${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
     await inspector.stopProfile(file);
-    writeFileSync(file.replace(/cpuprofile$/, 'heapprofile'), JSON.stringify({ head: await inspector.stopHeapSampling() }));
+    const heapFile = file.replace(/cpuprofile$/, survivors ? 'survivors.heapprofile' : 'heapprofile');
+    writeFileSync(heapFile, JSON.stringify({ head: await inspector.stopHeapSampling() }));
     inspector.close();
     return file;
   };
