@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../db/index.js';
 import type { ChatMessage } from '../../domain/types.js';
-import { channelFields, type ChannelRef } from '../../domain/channel-ref.js';
+import type { ChannelRef } from '../../domain/channel-ref.js';
 
 export interface NewMessage {
   channelId: string;
@@ -53,18 +53,27 @@ export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRe
   const result = await db.query<{ base: string; inserted: string[] }>(INSERT_BATCH, [channelId, items.length, utc, JSON.stringify(rows)]);
   if (!result[0]) throw new Error(`channel ${channelId} has no row to store messages in`);
   const base = BigInt(result[0].base);
-  const fields = channelFields(ref);
   const inserted = new Set(result[0].inserted);
+  // Built field by field, in the shape history rows and transient messages have: spreading the
+  // row and the channel's fields made a dictionary-mode object (672 bytes against 200, 12x the time).
   return rows.map((r, i) =>
     inserted.has(r.id)
       ? {
-          ...r,
+          id: r.id,
           channelId,
           seq: (base + BigInt(i) + 1n).toString(),
+          code: r.code,
+          senderId: r.senderId,
+          username: r.username,
+          content: r.content,
           createTime: now,
           updateTime: now,
           persistent: true,
-          ...fields,
+          clientMessageId: r.clientMessageId,
+          roomName: ref.roomName,
+          groupId: ref.groupId,
+          userIdOne: ref.userIdOne,
+          userIdTwo: ref.userIdTwo,
         }
       : null,
   );
