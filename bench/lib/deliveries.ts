@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type WebSocket from 'ws';
 import { percentile } from '../stats.js';
 import { inBatches, sender, signIn, subscriber, Tally, type Sender } from './clients.js';
-import { INSPECT_ARGS, Inspector } from './inspector.js';
+import { INSPECT_ARGS, Inspector, startProfiles, stopProfiles } from './inspector.js';
 import { drain, pace, saturate, sleep, type Load } from './load.js';
 import { cpuMs, rssKB, runQueueMs, until, writeCalls } from './proc.js';
 import type { BenchRow } from './result.js';
@@ -232,7 +232,7 @@ export async function deliveryRows(shape: Shape, profileDir?: string): Promise<B
   try {
     await eachRig(rigs, 0, (rig) => saturatedRound(shape, rig, shape.warmupSeconds, false));
     const parley = rigs.find((r) => r.kind === 'parley');
-    if (profileDir && parley) await parley.inspector.startProfile();
+    if (profileDir && parley) await startProfiles(parley.inspector);
     for (let round = 0; round < shape.rounds; round++) await eachRig(rigs, round, (rig) => saturatedRound(shape, rig, shape.seconds, true));
     for (let round = 0; round < shape.rounds; round++) {
       await eachRig(rigs, round, (rig) => pacedRound(shape, rig, median(rig.rates) / shape.perRoom / 2, shape.seconds));
@@ -255,8 +255,8 @@ export async function deliveryRows(shape: Shape, profileDir?: string): Promise<B
     if (profileDir && parley && !parley.failed) {
       mkdirSync(profileDir, { recursive: true });
       const file = join(profileDir, `parley-${shape.scenario}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
-      await parley.inspector.stopProfile(file);
-      progress(`${shape.scenario}/parley: CPU profile (its saturated and paced rounds) in ${file}`);
+      await stopProfiles(parley.inspector, file);
+      progress(`${shape.scenario}/parley: CPU and allocation profiles (its saturated and paced rounds) in ${file} and beside it`);
     }
   } finally {
     for (const rig of rigs) {

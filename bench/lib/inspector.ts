@@ -91,25 +91,39 @@ export class Inspector {
   }
 }
 
+const survivors = () => process.env.BENCH_HEAP_PROFILE === 'survivors';
+
+/**
+ * Starts a CPU profile and, beside it, allocation sampling of every byte allocated
+ * (one sample per 32 KiB; with BENCH_HEAP_PROFILE=survivors, one per 4 KiB of what
+ * outlived a scavenge).
+ */
+export async function startProfiles(inspector: Inspector): Promise<void> {
+  await inspector.startProfile();
+  await inspector.startHeapSampling(survivors() ? 4096 : 32768, survivors() ? 'survivors' : 'all');
+}
+
+/** Writes `file` (.cpuprofile) and the allocation profile beside it (.heapprofile, or .survivors.heapprofile). */
+export async function stopProfiles(inspector: Inspector, file: string): Promise<void> {
+  await inspector.stopProfile(file);
+  const heapFile = file.replace(/cpuprofile$/, survivors() ? 'survivors.heapprofile' : 'heapprofile');
+  writeFileSync(heapFile, JSON.stringify({ head: await inspector.stopHeapSampling() }));
+}
+
 /**
  * With `dir` set (BENCH_PROFILE_DIR, from --profile), profiles the server (started
  * with INSPECT_ARGS) until the returned function is called, writing
- * `<dir>/parley-<name>-<time>.cpuprofile` and, beside it, a `.heapprofile` of
- * every byte allocated meanwhile (one sample per 32 KiB; with BENCH_HEAP_PROFILE=survivors,
- * one per 4 KiB of what outlived a scavenge, as `.survivors.heapprofile`); without it, does nothing.
+ * `<dir>/parley-<name>-<time>.cpuprofile` and its allocation profile (see
+ * startProfiles); without it, does nothing.
  */
 export async function profileUntil(server: NodeChild, dir: string | undefined, name: string): Promise<() => Promise<string | undefined>> {
   if (!dir) return async () => undefined;
   const inspector = await Inspector.attach(server);
-  await inspector.startProfile();
-  const survivors = process.env.BENCH_HEAP_PROFILE === 'survivors';
-  await inspector.startHeapSampling(survivors ? 4096 : 32768, survivors ? 'survivors' : 'all');
+  await startProfiles(inspector);
   return async () => {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `parley-${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
-    await inspector.stopProfile(file);
-    const heapFile = file.replace(/cpuprofile$/, survivors ? 'survivors.heapprofile' : 'heapprofile');
-    writeFileSync(heapFile, JSON.stringify({ head: await inspector.stopHeapSampling() }));
+    await stopProfiles(inspector, file);
     inspector.close();
     return file;
   };
