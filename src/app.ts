@@ -101,12 +101,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // Yoga reports client errors here too; real failures are logged by maskError.
       error: (...a) => log.debug(a.length > 1 ? { args: a.slice(1) } : {}, String(a[0])),
     },
-    context: async ({ request, req, wsViewer, wsOutbox, wsDirect }) => ({
+    context: async ({ request, req, wsViewer, wsOutbox, wsDirect, wsClientAddress }) => ({
       deps,
       hooks,
       outbox: wsOutbox ?? null,
       direct: wsDirect ?? null,
-      clientAddress: clientAddress(req, config.TRUST_PROXY),
+      clientAddress: wsClientAddress ?? clientAddress(req, config.TRUST_PROXY),
       // Over WebSocket the viewer was settled at connection init.
       viewer: wsViewer ?? (await authenticate(deps, bearerToken(request?.headers.get('authorization')))),
     }),

@@ -21,7 +21,9 @@ export interface ServerContext {
   wsOutbox?: SharedBudget;
   /** Over WebSocket: this operation's direct sink. */
   wsDirect?: DirectSink;
-  /** The HTTP request, or the WebSocket upgrade request. */
+  /** Over WebSocket: the client's address, read from the upgrade request at connection init. */
+  wsClientAddress?: string;
+  /** The HTTP request; absent over WebSocket (the upgrade request is not kept). */
   req?: IncomingMessage;
   /** The HTTP response (yoga's Node adapter); absent over WebSocket. */
   res?: ServerResponse;

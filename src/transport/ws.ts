@@ -14,6 +14,7 @@ import { authenticate } from '../modules/users/users.service.js';
 import type { Context, ServerContext } from '../schema/context.js';
 import { Outbox, SLOW_CONSUMER_CLOSE_CODE } from '../realtime/outbox.js';
 import { directSink, directWire, holdForTurn, type DirectWire } from './direct.js';
+import { clientAddress } from './client-address.js';
 
 type Extra = {
   viewer?: Viewer;
@@ -23,6 +24,8 @@ type Extra = {
   outbox?: Outbox;
   /** The socket as direct sinks write to it. */
   wire?: DirectWire;
+  /** The client's address, from the upgrade request (which is then dropped). */
+  clientAddress?: string;
 };
 
 /** After closing a slow consumer, how long its close handshake may take before the socket is dropped. */
@@ -112,6 +115,9 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         );
         expiry.unref();
         ctx.extra.viewer = viewer;
+        // The upgrade request (headers, parser state) would otherwise live as long as the connection.
+        ctx.extra.clientAddress = clientAddress(ctx.extra.request, deps.config.TRUST_PROXY);
+        (ctx.extra as { request?: unknown }).request = undefined;
         ctx.extra.subscriptions = new Set();
         ctx.extra.outbox = new Outbox(deps.config.WS_MAX_BACKLOG, () => {
           slowClosed++;
@@ -141,7 +147,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
         // Only what Parley's context and plugins read: spreading graphql-ws's
         // context into every operation's cost more than the rest of this function.
         const enveloped = yoga.getEnveloped({
-          req: ctx.extra.request,
+          wsClientAddress: ctx.extra.clientAddress,
           socket: ctx.extra.socket,
           params,
           wsViewer: ctx.extra.viewer,
@@ -163,6 +169,9 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
             return [toGraphQLError(new AppError('RATE_LIMITED', message, { limit: MAX_SUBSCRIPTIONS_PER_CONNECTION }))];
           }
           running.add(id);
+          // graphql-ws keeps the subscribe message for as long as the subscription runs; its query
+          // text (often kilobytes from Apollo or urql) is not read again once parsed.
+          (params as { query: string }).query = '';
         }
         return {
           schema: enveloped.schema,

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../helpers/backends.js';
 import {
@@ -134,6 +136,45 @@ describe('client address behind proxies (TRUST_PROXY)', () => {
     expect((await signInVia(proxied, 'spoofed, 203.0.113.1')).data).toBeTruthy();
     expectLimited(await signInVia(proxied, 'other-spoof, 203.0.113.1'), /sign-ins/, 60_000);
     expect((await signInVia(proxied, '203.0.113.2')).data).toBeTruthy();
+  });
+
+  it('over WebSocket, counts the address the proxy saw when the connection opened', async () => {
+    // A token to open connections with, signed in from an address of its own.
+    const token = (await signInVia(proxied, '203.0.113.20')).data!.authenticateDevice.token as string;
+    const socketFrom = (forwardedFor: string) =>
+      createClient({
+        url: proxied.wsUrl,
+        webSocketImpl: class extends WebSocket {
+          constructor(url: string, protocols?: string | string[]) {
+            super(url, protocols, { headers: { 'x-forwarded-for': forwardedFor } });
+          }
+        },
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${token}` },
+      });
+    const signInOver = (client: Client) =>
+      new Promise<GqlResult>((resolve, reject) => {
+        let result: GqlResult;
+        client.subscribe(
+          { query: signInQuery, variables: { d: uniqueName('device') } },
+          {
+            next: (r) => void (result = r as GqlResult),
+            error: reject,
+            complete: () => resolve(result),
+          },
+        );
+      });
+    const used = socketFrom('spoofed, 203.0.113.21');
+    const fresh = socketFrom('203.0.113.22');
+    try {
+      expect((await signInVia(proxied, '203.0.113.21')).data).toBeTruthy();
+      // Several operations on one connection: the address is read once, at init, and kept.
+      expectLimited(await signInOver(used), /sign-ins/, 60_000);
+      expectLimited(await signInOver(used), /sign-ins/, 60_000);
+      expect((await signInOver(fresh)).data).toBeTruthy();
+    } finally {
+      await Promise.all([used.dispose(), fresh.dispose()]);
+    }
   });
 
   it('ignores X-Forwarded-For when no proxy is trusted', async () => {
