@@ -3,6 +3,7 @@
 // Engine.IO v4 / Socket.IO, graphql-transport-ws). Once set up, subscribers
 // count frames off the TCP stream (frame-counter.ts) without parsing them;
 // only sampled subscribers read the send time.
+import http from 'node:http';
 import WebSocket from 'ws';
 import { countFrames } from './frame-counter.js';
 import type { Kind, Server } from './servers.js';
@@ -202,6 +203,45 @@ export async function graphqlHttp<T>(server: Server, query: string, variables: R
     if (!result.data || result.errors) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
     return result.data;
   }
+}
+
+/**
+ * GraphQL over HTTP POST for a measured load: node:http with one kept-alive
+ * connection per request in flight. fetch (undici), which graphqlHttp uses for
+ * set-up, cost the load process 0.6 ms of CPU per history page, nearly what the
+ * server spent on it, and on two cores that showed in the latencies measured.
+ */
+export function httpLoad(server: Server, token: string, connections: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  return {
+    post<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+      const body = JSON.stringify({ query, variables });
+      return new Promise((resolve, reject) => {
+        const req = http.request(
+          server.httpUrl,
+          { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              try {
+                const result = JSON.parse(Buffer.concat(chunks).toString()) as { data?: T; errors?: unknown };
+                if (!result.data || result.errors) reject(new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`));
+                else resolve(result.data);
+              } catch (e) {
+                reject(e instanceof Error ? e : new Error(String(e)));
+              }
+            });
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    },
+    close: () => agent.destroy(),
+  };
 }
 
 /** A new Parley user and session (authenticateDevice over HTTP, as an app would sign in). */

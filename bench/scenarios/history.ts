@@ -5,15 +5,15 @@
 // generate_series (seq 1..N, ids ordered like uuidv7) with the Channel row's
 // lastSeq set to N, then VACUUM ANALYZE. The database (parley_bench_history_<N>
 // at BENCH_DATABASE_URL or local) is kept and reused by later runs.
-// Pages: channelMessages(first: 100, after) over HTTP POST, newest first, at
+// Pages: channelMessages(first: 100, after) over HTTP POST (node:http, kept alive), newest first, at
 // four depths (newest page; after 1%, 50% of the channel; the oldest page),
-// 1 and 4 requests in flight, for a fixed time each. The SQL alone: the
+// 1 and 4 requests in flight, in two rounds (order rotated). The SQL alone: the
 // keyset SELECT Parley's query amounts to (LIMIT 101) through pg from this
 // process, at the same depths and concurrencies. One row per depth and
 // subject, at 4 in flight; 1 in flight in the note.
 // Alone: node --import tsx bench/scenarios/history.ts [--quick]
 import pg from 'pg';
-import { graphqlHttp, signIn } from '../lib/clients.js';
+import { graphqlHttp, httpLoad, signIn } from '../lib/clients.js';
 import { progress } from '../lib/deliveries.js';
 import { INSPECT_ARGS, profileUntil } from '../lib/inspector.js';
 import { sizes } from '../lib/options.js';
@@ -84,6 +84,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
   }
   const { url } = await ensureDatabase(`parley_bench_history_${n}`);
   let server: Server | undefined;
+  let client: ReturnType<typeof httpLoad> | undefined;
   const pool = new pg.Pool({ connectionString: url, max: REPORTED, idleTimeoutMillis: 0 });
   try {
     progress('history: starting Parley on PostgreSQL');
@@ -95,6 +96,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
     progress(`history: ${seeded}`);
 
     const srv = server;
+    const load = (client = httpLoad(srv, token, Math.max(...CONCURRENCY)));
     const subjects: (Subject & { label: string; api: boolean; c: number })[] = [];
     for (const { label, after } of depths(n)) {
       const variables = { ch: CHANNEL, after: after > n ? null : cursor(after) };
@@ -121,7 +123,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
           c,
           name: `api ${label} ×${c}`,
           serverPid: srv.pid,
-          run: (sec) => closedLoop(c, sec, () => graphqlHttp(srv, PAGE_QUERY, variables, token)),
+          run: (sec) => closedLoop(c, sec, () => load.post(PAGE_QUERY, variables)),
         });
         subjects.push({
           label,
@@ -133,7 +135,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
       }
     }
     const stopProfile = await profileUntil(srv, s.profileDir, 'history');
-    const results = await interleaved(subjects, { rounds: 1, seconds: s.seconds, warmupSeconds: Math.min(s.warmupSeconds, 0.5) }, (line) =>
+    const results = await interleaved(subjects, { rounds: 2, seconds: s.seconds, warmupSeconds: Math.min(s.warmupSeconds, 0.5) }, (line) =>
       progress(`history/${line}`),
     );
     const profile = await stopProfile();
@@ -176,6 +178,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
     }
     return rows;
   } finally {
+    client?.close();
     await pool.end();
     await server?.stop();
   }
