@@ -12,7 +12,7 @@ import { sharedSecret } from './db/shared-secret.js';
 import { headSeq, storedAfter } from './modules/messages/history.service.js';
 import { createMemoryConnectionLimit, type ConnectionLimit } from './limits/connection-limit.js';
 import { createRedisConnectionLimit } from './limits/connection-limit-redis.js';
-import { createRateLimits, type RateLimits } from './limits/rate-limits.js';
+import { createRateLimits, type RateLimitName, type RateLimits } from './limits/rate-limits.js';
 import { createTokens, type Tokens } from './auth/tokens.js';
 import { createSessionGate, type SessionGate } from './auth/sessions.js';
 import { createHostTokens, type HostTokens } from './auth/host-tokens.js';
@@ -45,7 +45,7 @@ export async function createDeps(config: Config, log: Logger, counters: Counters
     },
   };
   const tokens = createTokens(await tokenSecret(config, db), config.TOKEN_TTL_SECONDS);
-  const rateLimits = await createRateLimits(config, log, (limit) => counters.bump(counters.rateLimited, limit));
+  const rateLimited = (limit: RateLimitName) => counters.bump(counters.rateLimited, limit);
   const base = {
     config,
     log,
@@ -55,7 +55,6 @@ export async function createDeps(config: Config, log: Logger, counters: Counters
     hostTokens: createHostTokens(config),
     channelLock: new KeyedMutex(),
     feeds: new FeedRegistry(),
-    rateLimits,
     counters,
   };
   let presence: PresenceService | null = null;
@@ -68,9 +67,10 @@ export async function createDeps(config: Config, log: Logger, counters: Counters
     const tracker = createMemoryTracker();
     presence = new PresenceService(tracker, pubsub);
     const liveness = createLocalLiveness(config.PRESENCE_GRACE_MS, expire);
-    const sessions = await sessionGate(db, pubsub, log, base.feeds);
+    const sessions = await sessionGate(db, pubsub, log, base.feeds, config);
     return {
       ...base,
+      rateLimits: await createRateLimits(config, log, null, rateLimited),
       pubsub,
       tracker,
       presence,
@@ -122,16 +122,20 @@ export async function createDeps(config: Config, log: Logger, counters: Counters
     liveness.resync();
     connections.resync();
     tracker.restore().catch((err) => log.warn({ err }, 'could not restore presences after the outage'));
+    presence?.settleOwed().catch((err) => log.warn({ err }, 'could not end the presences owed since the outage'));
     // Once the other processes have resumed too (and restored what Redis lost), so that only real endings are announced.
     recheckFeeds(2 * config.NODE_HEARTBEAT_MS + 1000);
   });
-  const sessions = await sessionGate(db, pubsub, log, base.feeds);
-  return { ...base, pubsub, tracker, presence, liveness, sessions, redis, connections };
+  const sessions = await sessionGate(db, pubsub, log, base.feeds, config);
+  // Endings published while this process could not hear them are found by reading the sessions again.
+  redis.onResume(() => void sessions.recheck());
+  const rateLimits = await createRateLimits(config, log, redis, rateLimited);
+  return { ...base, rateLimits, pubsub, tracker, presence, liveness, sessions, redis, connections };
 }
 
 /** Feeds (SSE and WebSocket alike) of a session that ends stop; the WebSocket transport closes its sockets. */
-async function sessionGate(db: Database, pubsub: PubSub, log: Logger, feeds: FeedRegistry): Promise<SessionGate> {
-  const gate = await createSessionGate(db, pubsub, log);
+async function sessionGate(db: Database, pubsub: PubSub, log: Logger, feeds: FeedRegistry, config: Config): Promise<SessionGate> {
+  const gate = await createSessionGate(db, pubsub, log, { checkMs: config.SESSION_CHECK_MS });
   gate.onEnded((sessionId) => feeds.endSession(sessionId));
   return gate;
 }

@@ -16,6 +16,14 @@ const CONNECTION_CODES = new Set([
   '08006',
 ]);
 
+/** Thrown instead of waiting for Redis while it is known to be down or stalled. */
+export class RedisUnavailableError extends Error {
+  override name = 'RedisUnavailableError';
+  constructor(why = 'Redis is unavailable') {
+    super(why);
+  }
+}
+
 /**
  * The dependency whose outage caused this error, or null when it is some
  * other failure. Such errors reach clients as UNAVAILABLE (retry later), not
@@ -24,7 +32,12 @@ const CONNECTION_CODES = new Set([
 export function unavailableDependency(err: unknown): 'Redis' | 'the database' | null {
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const { name, message, code } = e as { name?: unknown; message?: unknown; code?: unknown };
-    if (name === 'MaxRetriesPerRequestError' || (typeof message === 'string' && REDIS_MESSAGES.includes(message))) return 'Redis';
+    if (
+      name === 'MaxRetriesPerRequestError' ||
+      name === 'RedisUnavailableError' ||
+      (typeof message === 'string' && REDIS_MESSAGES.includes(message))
+    )
+      return 'Redis';
     if (typeof code === 'string' && (PRISMA_CODES.has(code) || CONNECTION_CODES.has(code))) return 'the database';
     if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/.test(message)) return 'the database';
   }

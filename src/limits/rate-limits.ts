@@ -3,6 +3,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { Config, RateLimit } from '../config.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import type { RedisClients } from '../pubsub/redis-clients.js';
 
 export type RateLimitName = 'send' | 'join' | 'auth' | 'group';
 
@@ -22,11 +23,13 @@ const WHAT: Record<RateLimitName, string> = {
 /**
  * Fixed-window counters: in this process, or in Redis (REDIS_URL) so that
  * every process shares them. When Redis cannot answer, each process falls
- * back to its own in-memory counters rather than refusing everyone.
+ * back to its own in-memory counters rather than refusing everyone; while
+ * Redis is known to be down or stalled (`gate`), without waiting for it.
  */
 export async function createRateLimits(
   config: Config,
   log: Logger,
+  gate: Pick<RedisClients, 'request'> | null,
   onRefused: (limit: RateLimitName) => void = () => {},
 ): Promise<RateLimits> {
   const redis = config.REDIS_URL ? await connect(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS, log) : null;
@@ -36,23 +39,31 @@ export async function createRateLimits(
     auth: config.RATE_LIMIT_AUTH,
     group: config.RATE_LIMIT_GROUP,
   };
-  const limiters = new Map<RateLimitName, { limit: RateLimit; limiter: RateLimiterAbstract }>();
+  const limiters = new Map<RateLimitName, { limit: RateLimit; shared: RateLimiterAbstract | null; memory: RateLimiterAbstract }>();
   for (const [name, limit] of Object.entries(limits) as [RateLimitName, RateLimit | null][]) {
     if (!limit) continue;
     const options = { keyPrefix: `${config.RATE_LIMIT_PREFIX}${name}`, points: limit.points, duration: limit.seconds };
-    const memory = new RateLimiterMemory(options);
-    const limiter = redis
-      ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory })
-      : memory;
-    limiters.set(name, { limit, limiter });
+    const shared = redis ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true }) : null;
+    limiters.set(name, { limit, shared, memory: new RateLimiterMemory(options) });
   }
+  /** In Redis when it answers, in this process otherwise. Refusals (RateLimiterRes) pass through. */
+  const count = async (entry: { shared: RateLimiterAbstract | null; memory: RateLimiterAbstract }, key: string) => {
+    if (!entry.shared) return entry.memory.consume(key);
+    const shared = entry.shared;
+    try {
+      return await (gate ? gate.request(() => shared.consume(key)) : shared.consume(key));
+    } catch (e) {
+      if (e instanceof RateLimiterRes) throw e;
+      return entry.memory.consume(key);
+    }
+  };
 
   return {
     async consume(name, key) {
       const entry = limiters.get(name);
       if (!entry) return;
       try {
-        await entry.limiter.consume(key);
+        await count(entry, key);
       } catch (e) {
         if (!(e instanceof RateLimiterRes)) throw e;
         onRefused(name);

@@ -5,6 +5,9 @@ import type { Metrics } from '../metrics/prometheus.js';
 import type { Context } from '../schema/context.js';
 import { errorCode } from './errors.js';
 
+/** The operation label of every operation without a signed-in viewer (sign-ins included). */
+export const UNAUTHENTICATED = 'unauthenticated';
+
 interface Args {
   document: DocumentNode;
   operationName?: string | null;
@@ -23,9 +26,11 @@ export function operationLogPlugin(log: Logger, metrics: Pick<Metrics, 'operatio
     const op = getOperationAST(args.document, args.operationName);
     const ms = performance.now() - started;
     const code = errors?.length ? errorCode(errors[0]) : 'OK';
-    metrics?.operation(op?.name?.value ?? args.operationName ?? null, op?.operation ?? null, code, ms / 1000);
-    if (!logging) return;
     const viewer = (args.contextValue as Partial<Context>).viewer ?? null;
+    // Names are the client's choice: only signed-in clients' names become labels, so anonymous traffic cannot grow /metrics.
+    const label = viewer ? (op?.name?.value ?? args.operationName ?? null) : UNAUTHENTICATED;
+    metrics?.operation(label, op?.operation ?? null, code, ms / 1000);
+    if (!logging) return;
     log.info(
       {
         operation: op?.name?.value ?? args.operationName ?? null,

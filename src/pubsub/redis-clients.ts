@@ -1,6 +1,7 @@
 import { redactUrl, StartupError } from '../lib/startup-error.js';
 import { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.js';
+import { isRedisUnavailable, RedisUnavailableError } from '../lib/unavailable.js';
 
 /**
  * The two Redis connections a process holds: `command` for publishing and for
@@ -14,6 +15,14 @@ export interface RedisClients {
   prefix: string;
   /** Both connections are up and Redis answered the last probe in time. */
   healthy(): boolean;
+  /**
+   * Runs a command a request waits for. While Redis is known to be down it
+   * fails at once; if Redis is found down while it waits, it fails then; a
+   * command that times out counts as an unanswered probe. So no request waits
+   * on Redis longer than REDIS_COMMAND_TIMEOUT_MS plus the probe interval.
+   * Failures are RedisUnavailableError or ioredis's own, both UNAVAILABLE.
+   */
+  request<T>(command: () => Promise<T>): Promise<T>;
   /** Runs after Redis came back from an outage or a stall (both connections ready, a probe answered). */
   onResume(fn: () => void): void;
   close(): Promise<void>;
@@ -50,10 +59,37 @@ export async function connectRedis(url: string, prefix: string, log: Logger, opt
 
   const connected = () => command.status === 'ready' && subscriber.status === 'ready';
   const healthy = () => connected() && !stalled;
+  /** Requests waiting on a command, failed as soon as Redis is found down. */
+  const waiting = new Set<(err: Error) => void>();
   const lost = (why: string) => {
+    for (const fail of [...waiting]) fail(new RedisUnavailableError(`Redis is unavailable: ${why}`));
     if (closing || down) return;
     down = true;
     log.warn({ why }, 'redis is unavailable; live delivery is degraded until it returns');
+  };
+  /** Two unanswered commands in a row (probes or requests' commands) mean Redis is stalled. */
+  const unanswered = (why: string) => {
+    if (closing || ++missedProbes < 2) return;
+    stalled = true;
+    lost(why);
+  };
+  const request = <T>(run: () => Promise<T>): Promise<T> => {
+    if (!healthy()) return Promise.reject(new RedisUnavailableError());
+    return new Promise<T>((resolve, reject) => {
+      waiting.add(reject);
+      run().then(
+        (value) => {
+          waiting.delete(reject);
+          missedProbes = 0;
+          resolve(value);
+        },
+        (err: Error) => {
+          waiting.delete(reject);
+          if (isRedisUnavailable(err)) unanswered(`a command failed: ${err.message}`);
+          reject(err);
+        },
+      );
+    });
   };
   const maybeResumed = () => {
     if (closing || !down || !healthy()) return;
@@ -82,11 +118,7 @@ export async function connectRedis(url: string, prefix: string, log: Logger, opt
         stalled = false;
         maybeResumed();
       },
-      (err: Error) => {
-        if (closing || ++missedProbes < 2) return;
-        stalled = true;
-        lost(`no answer to two probes: ${err.message}`);
-      },
+      (err: Error) => unanswered(`a probe went unanswered: ${err.message}`),
     );
   };
 
@@ -113,6 +145,7 @@ export async function connectRedis(url: string, prefix: string, log: Logger, opt
     subscriber,
     prefix,
     healthy,
+    request,
     onResume: (fn) => void resumeHandlers.push(fn),
     async close() {
       closing = true;

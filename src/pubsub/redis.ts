@@ -2,15 +2,10 @@ import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Logger } from '../lib/logger.js';
 import type { PubSub } from './index.js';
 import type { RedisClients } from './redis-clients.js';
-import { topicName, type TopicKind, type TopicMap } from './topics.js';
+import { decodeTopic, topicName, type TopicKind, type TopicMap } from './topics.js';
 
 /** How long a subscriber waits for SUBSCRIBE to be confirmed before going on degraded. */
 const SUBSCRIBE_WAIT_MS = 2000;
-
-/** JSON turns Dates into strings; messages carry createTime/updateTime as Dates. */
-function reviver(key: string, value: unknown) {
-  return (key === 'createTime' || key === 'updateTime') && typeof value === 'string' ? new Date(value) : value;
-}
 
 /**
  * Fan-out between processes: one Redis channel per topic (no patterns).
@@ -18,7 +13,8 @@ function reviver(key: string, value: unknown) {
  * process SUBSCRIBEs once per topic however many local feeds listen.
  */
 export function createRedisPubSub(clients: RedisClients, log: Logger): PubSub {
-  const rps = new RedisPubSub({ publisher: clients.command, subscriber: clients.subscriber, reviver });
+  // Payloads are parsed with plain JSON.parse; decodeTopic restores each topic's Dates by their place in the payload.
+  const rps = new RedisPubSub({ publisher: clients.command, subscriber: clients.subscriber });
   const name = (kind: TopicKind, id: string) => clients.prefix + topicName(kind, id);
   return {
     async publish<K extends TopicKind>(kind: K, id: string, payload: TopicMap[K]) {
@@ -27,13 +23,14 @@ export function createRedisPubSub(clients: RedisClients, log: Logger): PubSub {
       // slow it: while Redis is known to be down, nothing is tried.
       if (!clients.healthy()) return void log.debug({ topic: topicName(kind, id) }, 'not published; redis is down');
       try {
-        await rps.publish(name(kind, id), payload);
+        await clients.request(() => rps.publish(name(kind, id), payload));
       } catch (err) {
         log.warn({ err: (err as Error).message, topic: topicName(kind, id) }, 'publish failed; redis is down');
       }
     },
     async subscribe<K extends TopicKind>(kind: K, id: string, handler: (payload: TopicMap[K]) => void) {
-      const subId = rps.subscribe(name(kind, id), handler as (p: unknown) => void);
+      const decode = decodeTopic[kind];
+      const subId = rps.subscribe(name(kind, id), (parsed: TopicMap[K]) => handler(decode(parsed)));
       subId.catch((err) => log.warn({ err: (err as Error).message, topic: topicName(kind, id) }, 'subscribe failed'));
       // During an outage the SUBSCRIBE waits in the offline queue; do not hold the caller for it.
       await Promise.race([subId.catch(() => {}), delay(SUBSCRIBE_WAIT_MS)]);

@@ -6,6 +6,7 @@ import type { PubSub, Unsubscribe } from '../pubsub/index.js';
 import type { Liveness } from './liveness.js';
 import type { Presences } from './presence.js';
 import type { ChannelEvent, Presence } from '../domain/types.js';
+import type { SessionGate } from '../auth/sessions.js';
 
 /** The open feeds of this process, as services and transports use them; Deps names this, not the class below. */
 export interface Feeds {
@@ -52,6 +53,8 @@ export interface FeedDeps {
   pubsub: PubSub;
   presence: Presences;
   liveness: Liveness;
+  /** Held by SSE feeds, so a session that ends while this process cannot hear of it is still found out. */
+  sessions: Pick<SessionGate, 'hold'>;
   log: Logger;
   queueLimit: number;
   counters: Counters;
@@ -75,7 +78,7 @@ export interface FeedViewer {
  * for all its feeds).
  */
 export function feedQueue<T>(
-  deps: Pick<FeedDeps, 'liveness' | 'queueLimit'>,
+  deps: Pick<FeedDeps, 'liveness' | 'sessions' | 'queueLimit'>,
   viewer: FeedViewer,
   budget: SharedBudget | null,
 ): BoundedQueue<T> {
@@ -88,6 +91,7 @@ export function feedQueue<T>(
   // when the token expires, ending its feeds; a liveness entry and a timer each would be memory per subscription.
   if (budget !== null) return queue;
   queue.onEnd(deps.liveness.open(viewer.sessionId));
+  queue.onEnd(deps.sessions.hold(viewer.sessionId));
   if (viewer.expiresAt !== undefined) {
     // setTimeout waits at most 2^31-1 ms (24.8 days); a feed open that long ends and the client opens it again.
     const expiry = setTimeout(() => queue.end(), Math.min(Math.max(0, viewer.expiresAt - Date.now()), 2 ** 31 - 1));

@@ -1,3 +1,4 @@
+import { isRedisUnavailable } from '../lib/unavailable.js';
 import type { PubSub } from '../pubsub/index.js';
 import type { Tracker } from './tracker.js';
 import type { Presence, PresenceChange } from '../domain/types.js';
@@ -13,14 +14,44 @@ export interface Presences {
   leaveSession(sessionId: string, why?: 'expired' | 'ended'): Promise<void>;
   expiredAt(channelId: string, sessionId: string): ReturnType<Tracker['expiredAt']>;
   leaveUser(channelId: string, userId: string): Promise<void>;
+  /**
+   * Ends presences after a change that is already committed (a kick, a ban, a
+   * block, a sign-out). If Redis cannot take it now, the leave is owed: the
+   * call still succeeds, because the change stands, and settleOwed() does it
+   * when Redis is back.
+   */
+  leaveCommitted(leave: CommittedLeave): Promise<void>;
+  /** Does the owed leaves (after Redis came back). */
+  settleOwed(): Promise<void>;
 }
+
+/** Every presence of a session, or a user's presences in one channel. */
+export type CommittedLeave = { sessionId: string } | { channelId: string; userId: string };
 
 /** Tracks presences and announces each change once, on the channel's topic and the session's. */
 export class PresenceService implements Presences {
+  /** Leaves that Redis could not take after their change committed, by who leaves. */
+  private readonly owed = new Map<string, CommittedLeave>();
+
   constructor(
     private readonly tracker: Tracker,
     private readonly pubsub: PubSub,
   ) {}
+
+  async leaveCommitted(leave: CommittedLeave): Promise<void> {
+    const key = 'sessionId' in leave ? `session\n${leave.sessionId}` : `user\n${leave.channelId}\n${leave.userId}`;
+    try {
+      await ('sessionId' in leave ? this.leaveSession(leave.sessionId) : this.leaveUser(leave.channelId, leave.userId));
+      this.owed.delete(key);
+    } catch (err) {
+      if (!isRedisUnavailable(err)) throw err;
+      this.owed.set(key, leave);
+    }
+  }
+
+  async settleOwed(): Promise<void> {
+    for (const leave of [...this.owed.values()]) await this.leaveCommitted(leave);
+  }
 
   get(channelId: string, sessionId: string) {
     return this.tracker.get(channelId, sessionId);

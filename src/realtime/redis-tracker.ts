@@ -105,7 +105,7 @@ export async function createRedisTracker(
   const orKnown = async <T>(read: () => Promise<T>, fallback: () => T): Promise<T> => {
     if (!clients.healthy()) return fallback();
     try {
-      return await read();
+      return await clients.request(read);
     } catch (err) {
       if (!isRedisUnavailable(err)) throw err;
       return fallback();
@@ -147,15 +147,17 @@ export async function createRedisTracker(
 
   return {
     async track(channelId, presence) {
-      const old = (await redis.eval(
-        TRACK,
-        3,
-        channelKey(channelId),
-        sessionKey(presence.sessionId),
-        expiredKey(presence.sessionId),
-        presence.sessionId,
-        JSON.stringify(presence),
-        channelId,
+      const old = (await clients.request(() =>
+        redis.eval(
+          TRACK,
+          3,
+          channelKey(channelId),
+          sessionKey(presence.sessionId),
+          expiredKey(presence.sessionId),
+          presence.sessionId,
+          JSON.stringify(presence),
+          channelId,
+        ),
       )) as string | null;
       remember(channelId, presence);
       owned.set(key(channelId, presence.sessionId), { channelId, presence });
@@ -163,12 +165,16 @@ export async function createRedisTracker(
       return parse(old);
     },
     async untrack(channelId, sessionId) {
-      const old = (await redis.eval(UNTRACK, 2, channelKey(channelId), sessionKey(sessionId), sessionId, channelId)) as string | null;
+      const old = (await clients.request(() =>
+        redis.eval(UNTRACK, 2, channelKey(channelId), sessionKey(sessionId), sessionId, channelId),
+      )) as string | null;
       forget(channelId, sessionId);
       return parse(old);
     },
     async untrackSession(sessionId) {
-      const flat = (await redis.eval(UNTRACK_SESSION, 1, sessionKey(sessionId), sessionId, `${p}presence:channel:`)) as string[];
+      const flat = (await clients.request(() =>
+        redis.eval(UNTRACK_SESSION, 1, sessionKey(sessionId), sessionId, `${p}presence:channel:`),
+      )) as string[];
       const removed: { channelId: string; presence: Presence }[] = [];
       for (let i = 0; i < flat.length; i += 2) removed.push({ channelId: flat[i]!, presence: parse(flat[i + 1]!)! });
       for (const [k, v] of owned) if (v.presence.sessionId === sessionId) owned.delete(k);
@@ -177,7 +183,9 @@ export async function createRedisTracker(
     },
     async untrackUser(channelId, userId) {
       const removed = (
-        (await redis.eval(UNTRACK_USER, 1, channelKey(channelId), userId, `${p}presence:session:`, channelId)) as string[]
+        (await clients.request(() =>
+          redis.eval(UNTRACK_USER, 1, channelKey(channelId), userId, `${p}presence:session:`, channelId),
+        )) as string[]
       ).map((j) => parse(j)!);
       for (const r of removed) forget(channelId, r.sessionId);
       return removed;
@@ -210,11 +218,13 @@ export async function createRedisTracker(
     async markExpired(sessionId, channelIds, at) {
       if (!channelIds.length) return;
       const k = expiredKey(sessionId);
-      await redis
-        .multi()
-        .hset(k, Object.fromEntries(channelIds.map((c) => [c, String(at)])))
-        .expire(k, EXPIRED_TTL_SECONDS)
-        .exec();
+      await clients.request(() =>
+        redis
+          .multi()
+          .hset(k, Object.fromEntries(channelIds.map((c) => [c, String(at)])))
+          .expire(k, EXPIRED_TTL_SECONDS)
+          .exec(),
+      );
     },
     async expiredAt(channelId, sessionId) {
       const at = await orKnown(

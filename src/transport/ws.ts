@@ -104,6 +104,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
           return false;
         }
         const releaseLiveness = deps.liveness.open(viewer.sessionId);
+        const releaseSession = deps.sessions.hold(viewer.sessionId);
         const socket = ctx.extra.socket;
         let sockets = bySession.get(viewer.sessionId);
         if (!sockets) bySession.set(viewer.sessionId, (sockets = new Set()));
@@ -133,6 +134,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<ServerC
           sockets.delete(socket);
           if (!sockets.size && bySession.get(viewer.sessionId) === sockets) bySession.delete(viewer.sessionId);
           releaseLiveness();
+          releaseSession();
           releaseConnection();
         };
         deps.log.debug({ userId: viewer.userId, sessionId: viewer.sessionId }, 'websocket connected');

@@ -3,6 +3,7 @@ import type { Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { dropRedisPrefix, freshDatabase } from '../helpers/backends.js';
 import { clusterEnv, startNode, type NodeProcess } from '../helpers/nodes.js';
+import { contents } from '../helpers/random-json.js';
 import { historyIds, joinRoom, Q, send, subscribe, uniqueName, until, type Session, errorCode } from '../helpers/server.js';
 
 const DATABASE = process.env.TEST_DATABASE_URL;
@@ -98,6 +99,26 @@ describe.skipIf(!DATABASE || !REDIS)('three server processes on PostgreSQL and R
     const marker = await send(c, carol.s, channelId, { marker: true });
     expect((await onB.next()).id).toBe(marker.messageId);
     expect((await onC.next()).id).toBe(marker.messageId);
+  });
+
+  it('delivers content exactly as sent to subscribers on the sending process and another, as history holds it', async () => {
+    const room = uniqueName('room');
+    const ada = await member(a, room);
+    const bob = await member(b, room);
+    const onA = subscribe(ada.client, Q.onMessage, { c: ada.channelId });
+    const onB = subscribe(bob.client, Q.onMessage, { c: ada.channelId });
+    await a.subscriptions(1);
+    await b.subscriptions(1);
+    // Within the default MAX_MESSAGE_BYTES the nodes run with.
+    const sent = contents(Number(process.env.TEST_SEED ?? 20261207), 40, 4096);
+    for (const content of sent) await send(a, ada.s, ada.channelId, content);
+    const history = (await a.gql(Q.history, { c: ada.channelId, first: 100, forward: true }, ada.s.token)).data.channelMessages.edges;
+    expect(history.map((e: any) => e.node.content)).toEqual(sent);
+    for (const [where, sub] of [
+      ['A', onA],
+      ['B', onB],
+    ] as const)
+      for (const [n, content] of sent.entries()) expect((await sub.next()).content, `on ${where}: message ${n}`).toEqual(content);
   });
 
   it('agrees on presence everywhere, announces each change once, and serves an HTTP join on one process with the socket on another', async () => {

@@ -17,7 +17,7 @@ export async function blockUsers(deps: Deps, viewer: Viewer, userIds: readonly s
   for (const id of ids) {
     const channelId = directRef(viewer.userId, id).id;
     // Under the channel lock, so a join that passed its access check before the block commits is removed here too.
-    await deps.channelLock.run(channelId, () => deps.presence.leaveUser(channelId, id));
+    await deps.channelLock.run(channelId, () => deps.presence.leaveCommitted({ channelId, userId: id }));
   }
   await deps.pubsub.publish('user', viewer.userId, { type: 'blocked', userIds: ids });
   return true;

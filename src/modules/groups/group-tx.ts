@@ -68,7 +68,7 @@ export async function changeGroup(
     });
     // The event first, so a removed user's open feeds still show why they stop.
     for (const message of messages) await deps.pubsub.publish('channel', channelId, { type: 'message', message });
-    for (const userId of removed) await deps.presence.leaveUser(channelId, userId);
+    for (const userId of removed) await deps.presence.leaveCommitted({ channelId, userId });
     await publishNotifications(deps, notes);
   });
 }

@@ -14,8 +14,9 @@ const feedDepsOf = new WeakMap<Deps, FeedDeps>();
 function feedDeps(deps: Deps): FeedDeps {
   let fd = feedDepsOf.get(deps);
   if (!fd) {
-    const { feeds, pubsub, presence, liveness, log, counters } = deps;
-    feedDepsOf.set(deps, (fd = { feeds, pubsub, presence, liveness, log, counters, queueLimit: deps.config.SUBSCRIPTION_QUEUE_LIMIT }));
+    const { feeds, pubsub, presence, liveness, sessions, log, counters } = deps;
+    const queueLimit = deps.config.SUBSCRIPTION_QUEUE_LIMIT;
+    feedDepsOf.set(deps, (fd = { feeds, pubsub, presence, liveness, sessions, log, counters, queueLimit }));
   }
   return fd;
 }

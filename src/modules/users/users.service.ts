@@ -107,18 +107,27 @@ export async function authenticate(deps: Deps, token: string | null): Promise<Vi
   return viewer;
 }
 
-/** Ends one session: its token stops working, its connections close on every process, its presences leave. */
+/**
+ * Ends one session: its token stops working, its connections close on every
+ * process, its presences leave. Succeeds once the session's row is gone; see
+ * leaveEnded for presences that cannot be ended at that moment.
+ */
 export async function signOut(deps: Deps, viewer: Viewer): Promise<void> {
   await deps.sessions.end([viewer.sessionId]);
-  await deps.presence.leaveSession(viewer.sessionId);
+  await leaveEnded(deps, [viewer.sessionId]);
 }
 
 /** Ends every session of a user (for the host app's server code, e.g. when it bans or deletes an account). Returns how many ended. */
 export async function revokeSessions(deps: Deps, userId: string): Promise<number> {
   const ids = (await deps.prisma.session.findMany({ where: { userId }, select: { id: true } })).map((s) => s.id);
   await deps.sessions.end(ids);
-  for (const id of ids) await deps.presence.leaveSession(id);
+  await leaveEnded(deps, ids);
   return ids.length;
+}
+
+/** The ended sessions' presences leave, now or (Redis down) once Redis is back: see leaveCommitted. */
+async function leaveEnded(deps: Deps, sessionIds: string[]): Promise<void> {
+  for (const sessionId of sessionIds) await deps.presence.leaveCommitted({ sessionId });
 }
 
 export const MAX_LOOKUP = 100;

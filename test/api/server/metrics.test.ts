@@ -99,6 +99,25 @@ describe('metrics', () => {
     sub.close();
   });
 
+  it('counts operations without a signed-in viewer under one label, whatever names they make up', async () => {
+    const before = await scrape();
+    const names = Array.from({ length: 150 }, (_, i) => uniqueName(`Made${i}`));
+    for (const n of names) await server.gql(`query ${n} { me { id } }`);
+    const after = await scrape();
+    for (const n of names.slice(0, 5)) expect(after).not.toContain(n);
+    const grew =
+      sample(after, 'parley_operation_duration_seconds_count', { operation: 'unauthenticated', type: 'query', code: 'OK' }) -
+      sample(before, 'parley_operation_duration_seconds_count', { operation: 'unauthenticated', type: 'query', code: 'OK' });
+    const refused =
+      sample(after, 'parley_operation_duration_seconds_count', { operation: 'unauthenticated', type: 'query', code: 'UNAUTHENTICATED' }) -
+      sample(before, 'parley_operation_duration_seconds_count', { operation: 'unauthenticated', type: 'query', code: 'UNAUTHENTICATED' });
+    expect(grew + refused).toBe(names.length);
+    // A signed-in client's name is still its own label.
+    const ada = await server.signIn();
+    await server.gql('query MyName { me { id } }', {}, ada.token);
+    expect(sample(await scrape(), 'parley_operation_duration_seconds_count', { operation: 'MyName', type: 'query', code: 'OK' })).toBe(1);
+  });
+
   it('can serve on a port of its own, and then not on the API port', async () => {
     const own = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
     expect(own.status).toBe(200);

@@ -78,6 +78,27 @@ describe('the host app vouches for its users with a shared secret', () => {
     expect(expired.errors?.[0]?.message).toMatch(/expired/);
   });
 
+  it('refuses tokens valid for longer than AUTH_JWT_MAX_AGE_SECONDS (1 h by default), and ones issued longer ago', async () => {
+    const sub = uniqueName('app-user');
+    const sign = (iat: number, exp: number) =>
+      new SignJWT({ sub })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(new TextEncoder().encode(SECRET));
+    const now = Math.floor(Date.now() / 1000);
+    const forever = await server.gql(AUTH, { t: await sign(now, Date.UTC(9999, 0, 1) / 1000) });
+    expect(errorCode(forever)).toBe('UNAUTHENTICATED');
+    expect(forever.errors?.[0]?.message).toMatch(/AUTH_JWT_MAX_AGE_SECONDS/);
+    const old = await server.gql(AUTH, { t: await sign(now - 2 * 3600, now + 60) });
+    expect(errorCode(old)).toBe('UNAUTHENTICATED');
+    expect(old.errors?.[0]?.message).toMatch(/issued more than 3600 s ago/);
+    // An hour's token from a clock a little ahead of ours is still taken.
+    expect((await server.gql(AUTH, { t: await sign(now + 20, now + 3620) })).data?.authenticateToken.user.id).toBe(sub);
+  });
+
   it("refuses an id that belongs to a device user, so the app cannot take over someone's account", async () => {
     const device = await server.signIn();
     expect(errorCode(await server.gql(AUTH, { t: await hostToken({ sub: device.userId }) }))).toBe('CONFLICT');
@@ -126,6 +147,31 @@ describe("the host app's public keys (JWKS)", () => {
       'UNAUTHENTICATED',
     );
     expect(errorCode(await server.gql(AUTH, { t: await hostToken({ sub: id }) }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers UNAVAILABLE, not "invalid token", while the key server fails or answers something other than a key set', async () => {
+    const failing: [string, (res: import('node:http').ServerResponse) => void][] = [
+      ['500', (res) => res.writeHead(500).end('oops')],
+      ['404', (res) => res.writeHead(404).end()],
+      ['an HTML page', (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>')],
+      ['JSON that is no key set', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":"none"}')],
+    ];
+    let answer = failing[0]![1];
+    const down = createServer((_, res) => answer(res));
+    await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(down.address() as { port: number }).port}/jwks.json`;
+    const other = await startServer(backend, { AUTH_JWKS_URL: url, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE });
+    try {
+      for (const [what, reply] of failing) {
+        answer = reply;
+        const r = await other.gql(AUTH, { t: await hostToken({ sub: uniqueName('app-user') }, privateKey, { alg: 'ES256', kid: 'k1' }) });
+        expect(errorCode(r), what).toBe('UNAVAILABLE');
+        expect(r.errors?.[0]?.message, what).toMatch(/could not be fetched/);
+      }
+    } finally {
+      await other.stop();
+      down.close();
+    }
   });
 
   it('can switch authenticateDevice off', async () => {
