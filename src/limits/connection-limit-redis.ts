@@ -79,15 +79,9 @@ export function createRedisConnectionLimit(
       const field = `${opts.node}:${++seq}`;
       let granted: number, open: number;
       try {
-        [granted, open] = (await redis.eval(
-          ACQUIRE,
-          2,
-          key(userId),
-          nodesKey(clients.prefix),
-          field,
-          opts.node,
-          Date.now() - opts.expiryMs,
-          opts.limit,
+        // Through request(): a connection being opened waits on a stalled Redis no longer than any request.
+        [granted, open] = (await clients.request(() =>
+          redis.eval(ACQUIRE, 2, key(userId), nodesKey(clients.prefix), field, opts.node, Date.now() - opts.expiryMs, opts.limit),
         )) as [number, number];
         degraded = false;
       } catch (err) {

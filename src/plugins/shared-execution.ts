@@ -2,7 +2,6 @@ import { buildExecutionContext, execute } from '@graphql-tools/executor';
 import { mapAsyncIterator } from '@graphql-tools/utils';
 import {
   createSourceEventStream,
-  getNamedType,
   getOperationAST,
   GraphQLError,
   TypeInfo,
@@ -15,20 +14,24 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../schema/context.js';
+import { isSharedField } from '../schema/sharing.js';
 import { DirectStream, handOver, isPipeable, isPromise } from './direct-stream.js';
 
 /**
- * Types whose field resolvers read only their parent object (never the
- * context, the viewer or a loader), so one execution of a selection on the
- * same event is right for every subscriber. Whatever the viewer may see is
- * settled in the source streams (blocks, hidden presences), which then yield
- * an object of their own per viewer: such events simply are not shared.
- * A field added to one of these types that reads the context must take its
- * type out of this list.
+ * The context a shared execution runs with: a selection is shared only when
+ * every field it reaches is declared `shared` (schema/sharing.ts), and such a
+ * field must not read the context. One that does fails (masked as an internal
+ * error and logged) instead of sending one viewer's answer to every subscriber.
  */
-const CONTEXT_FREE_TYPES = new Set(['ChannelMessage', 'ChannelPresenceEvent', 'UserPresence', 'Notification']);
-/** Root subscription fields whose `resolve` reads only the event. */
-const CONTEXT_FREE_ROOTS = new Set(['channelMessage', 'channelPresence', 'notification']);
+const NO_CONTEXT: object = new Proxy(
+  {},
+  {
+    get(_, key) {
+      if (typeof key === 'symbol' || key === 'then') return undefined;
+      throw new Error(`A field declared shared (schema/sharing.ts) read the context (${key}); it must read only its parent.`);
+    },
+  },
+);
 
 export interface SharedExecutionStats {
   /** Selections executed for an event (once per event, document and variables when shared). */
@@ -53,8 +56,10 @@ export function sharedExecutionPlugin(
   compiled: (args: ExecutionArgs, event: unknown) => ExecutionResult | Promise<ExecutionResult> | null = () => null,
 ): { plugin: Plugin; stats: SharedExecutionStats } {
   const stats: SharedExecutionStats = { executed: 0, reused: 0, direct: 0 };
-  const executeOn = (args: ExecutionArgs, event: unknown) =>
-    compiled(args, event) ?? (execute({ ...args, rootValue: event }) as ExecutionResult | Promise<ExecutionResult>);
+  const executeOn = (subscriberArgs: ExecutionArgs, event: unknown) => {
+    const args = { ...subscriberArgs, contextValue: NO_CONTEXT };
+    return compiled(args, event) ?? (execute({ ...args, rootValue: event }) as ExecutionResult | Promise<ExecutionResult>);
+  };
   // Keyed by the event's identity, so entries go when the event is collected.
   const shared = new WeakMap<object, Map<string, Shared>>();
   // A number per document (yoga's parser cache hands every request with the same text the same one), for short keys.
@@ -163,11 +168,10 @@ function toJSON(error: Error) {
   return error instanceof GraphQLError ? error.toJSON() : { message: error.message };
 }
 
-/** Whether every field the operation selects (fragments included) is on the allow-list above. */
+/** Whether every field the operation selects (fragments included) is declared shared. */
 function contextFree(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): boolean {
   const operation = getOperationAST(document, operationName);
   if (operation?.operation !== 'subscription') return false;
-  const subscriptionType = schema.getSubscriptionType();
   const typeInfo = new TypeInfo(schema);
   let ok = true;
   visit(
@@ -180,9 +184,8 @@ function contextFree(schema: GraphQLSchema, document: DocumentNode, operationNam
       },
       Field(node) {
         if (node.name.value === '__typename') return;
-        const parent = typeInfo.getParentType();
-        const parentName = parent ? getNamedType(parent).name : '';
-        if (parent === subscriptionType ? !CONTEXT_FREE_ROOTS.has(node.name.value) : !CONTEXT_FREE_TYPES.has(parentName)) ok = false;
+        const field = typeInfo.getFieldDef();
+        if (!field || !isSharedField(field)) ok = false;
       },
     }),
   );

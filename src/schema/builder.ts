@@ -7,6 +7,7 @@ import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import { isoTime } from '../lib/iso-time.js';
 import type { Context } from './context.js';
+import { sharingPlugin } from './sharing.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -20,7 +21,7 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
   };
 }>({
-  plugins: [PrismaPlugin, RelayPlugin],
+  plugins: [PrismaPlugin, RelayPlugin, sharingPlugin],
   defaultFieldNullability: false,
   prisma: {
     client: (ctx) => ctx.deps.prisma,

@@ -25,13 +25,14 @@ export const UserPresenceRef = builder.objectRef<ShownPresence>('UserPresence').
   description: "One session's presence in one channel. A user online from several sessions has several.",
   fields: (t) => ({
     id: t.id({
+      shared: true,
       description: 'Stable for this session in this channel, so a normalized cache (graphcache, Apollo) can key presences.',
       resolve: (p) => `${p.channelId}/${p.sessionId}`,
     }),
-    userId: t.exposeID('userId', { description: 'The user.' }),
-    sessionId: t.exposeID('sessionId', { description: 'The session (one login on one device).' }),
-    username: t.exposeString('username', { description: "The user's username." }),
-    persistence: t.exposeBoolean('persistence', { description: 'false: messages this session sends are not stored.' }),
+    userId: t.exposeID('userId', { shared: true, description: 'The user.' }),
+    sessionId: t.exposeID('sessionId', { shared: true, description: 'The session (one login on one device).' }),
+    username: t.exposeString('username', { shared: true, description: "The user's username." }),
+    persistence: t.exposeBoolean('persistence', { shared: true, description: 'false: messages this session sends are not stored.' }),
   }),
 });
 
@@ -54,13 +55,15 @@ const ChannelPresenceEvent = builder.objectRef<PresenceChange & ChannelFieldsSha
   description:
     'Sessions that joined and left one channel. A leave naming your own sessionId means your presence ended (left, kicked, banned, blocked, expired, signed out): join again to go on.',
   fields: (t) => ({
-    channelId: t.exposeID('channelId', { description: 'The channel.' }),
+    channelId: t.exposeID('channelId', { shared: true, description: 'The channel.' }),
     joins: t.field({
+      shared: true,
       type: [UserPresenceRef],
       description: 'Presences that started (or changed options).',
       resolve: (e) => inChannel(e.channelId, e.joins),
     }),
     leaves: t.field({
+      shared: true,
       type: [UserPresenceRef],
       description: 'Presences that ended (or were replaced by a join here).',
       resolve: (e) => inChannel(e.channelId, e.leaves),
@@ -125,7 +128,8 @@ builder.subscriptionField('channelPresence', (t) =>
     args: { channelId: t.arg.id({ description: 'One joined channel; omitted: every channel this session joins, including later ones.' }) },
     subscribe: (_, a, ctx) =>
       presenceFeed(ctx.deps, viewerOf(ctx), { ref: a.channelId == null ? null : channelFromId(a.channelId) }, ctx.outbox),
-    // Once per event and document (shared execution), not per subscriber.
+    // Reads the event alone: once per event and document (shared execution), not per subscriber.
+    shared: true,
     resolve: (change) => ({ ...change, ...channelFields(channelFromId(change.channelId)) }),
   }),
 );

@@ -16,26 +16,33 @@ import { MessageKind, messageKind } from '../../schema/kinds.js';
 export const ChannelMessageRef = builder.objectRef<ChatMessage>('ChannelMessage').implement({
   description: 'A message in a channel: a chat message, an edit or removal of one, or a group event the server wrote.',
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'The message id; an edit (UPDATE) or removal (REMOVE) carries the id of the message it changes.' }),
-    channelId: t.exposeID('channelId', { description: 'The channel it was sent in.' }),
-    kind: t.field({ type: MessageKind, description: 'What the message is.', resolve: (m) => messageKind(m.code) }),
+    id: t.exposeID('id', {
+      shared: true,
+      description: 'The message id; an edit (UPDATE) or removal (REMOVE) carries the id of the message it changes.',
+    }),
+    channelId: t.exposeID('channelId', { shared: true, description: 'The channel it was sent in.' }),
+    kind: t.field({ shared: true, type: MessageKind, description: 'What the message is.', resolve: (m) => messageKind(m.code) }),
     code: t.exposeInt('code', {
+      shared: true,
       description: 'The kind as a number, as Nakama clients expect: 0 chat, 1 update, 2 remove, 3..9 group events.',
     }),
-    senderId: t.exposeID('senderId', { description: 'Who sent it; for group events, the user who acted.' }),
-    username: t.exposeString('username', { description: "The sender's username when it was sent." }),
+    senderId: t.exposeID('senderId', { shared: true, description: 'Who sent it; for group events, the user who acted.' }),
+    username: t.exposeString('username', { shared: true, description: "The sender's username when it was sent." }),
     content: t.expose('content', {
+      shared: true,
       type: 'JSONObject',
       description: 'The JSON object the sender sent; for group events, `userId` and `actorId`.',
     }),
-    createTime: t.expose('createTime', { type: 'DateTime', description: 'When it was first sent.' }),
-    updateTime: t.expose('updateTime', { type: 'DateTime', description: 'When it was last edited (createTime if never).' }),
-    persistent: t.exposeBoolean('persistent', { description: 'Whether the message is kept in history.' }),
+    createTime: t.expose('createTime', { shared: true, type: 'DateTime', description: 'When it was first sent.' }),
+    updateTime: t.expose('updateTime', { shared: true, type: 'DateTime', description: 'When it was last edited (createTime if never).' }),
+    persistent: t.exposeBoolean('persistent', { shared: true, description: 'Whether the message is kept in history.' }),
     clientMessageId: t.exposeString('clientMessageId', {
+      shared: true,
       nullable: true,
       description: "The sender's own id for the message, as given to sendMessage: an optimistic UI matches its pending message with it.",
     }),
     cursor: t.string({
+      shared: true,
       nullable: true,
       description:
         "This message's position in history, for new stored messages (null for updates, removes and messages never stored). Pass the last one received as `after` to resume with nothing lost.",
@@ -156,6 +163,7 @@ builder.subscriptionField('channelMessage', (t) =>
       }),
     },
     subscribe: (_, a, ctx) => messageFeed(ctx.deps, viewerOf(ctx), resumePoint(a.channelId ?? null, a.after ?? null), ctx.outbox),
+    shared: true,
     resolve: (m) => m,
   }),
 );

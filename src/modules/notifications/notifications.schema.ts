@@ -7,16 +7,17 @@ import { deleteNotifications, listNotifications, markNotificationsRead, notifica
 const NotificationRef = builder.objectRef<NotificationView>('Notification').implement({
   description: 'Something the server tells one user, kept until deleted: a direct chat invite, being added to a group, a join request.',
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'The notification id.' }),
-    kind: t.field({ type: NotificationKind, description: 'What it is about.', resolve: (n) => notificationKind(n.code) }),
+    id: t.exposeID('id', { shared: true, description: 'The notification id.' }),
+    kind: t.field({ shared: true, type: NotificationKind, description: 'What it is about.', resolve: (n) => notificationKind(n.code) }),
     code: t.exposeInt('code', {
+      shared: true,
       description: 'The kind as a number, as Nakama: -1 direct chat invite, -4 added to a group, -5 join request (to the group’s admins).',
     }),
-    subject: t.exposeString('subject', { description: 'A line a person can read.' }),
-    content: t.expose('content', { type: 'JSONObject', description: 'The ids involved, e.g. channelId, groupId, userId.' }),
-    senderId: t.exposeID('senderId', { nullable: true, description: 'The user who caused it, if any.' }),
-    createTime: t.expose('createTime', { type: 'DateTime', description: 'When it was stored.' }),
-    read: t.exposeBoolean('read', { description: 'Whether markNotificationsRead was called for it.' }),
+    subject: t.exposeString('subject', { shared: true, description: 'A line a person can read.' }),
+    content: t.expose('content', { shared: true, type: 'JSONObject', description: 'The ids involved, e.g. channelId, groupId, userId.' }),
+    senderId: t.exposeID('senderId', { shared: true, nullable: true, description: 'The user who caused it, if any.' }),
+    createTime: t.expose('createTime', { shared: true, type: 'DateTime', description: 'When it was stored.' }),
+    read: t.exposeBoolean('read', { shared: true, description: 'Whether markNotificationsRead was called for it.' }),
   }),
 });
 
@@ -52,6 +53,7 @@ builder.subscriptionField('notification', (t) =>
     type: NotificationRef,
     description: 'Your notifications as they are stored, on every session.',
     subscribe: (_, __, ctx) => notificationFeed(ctx.deps, viewerOf(ctx), ctx.outbox),
+    shared: true,
     resolve: (n) => n,
   }),
 );
