@@ -3,30 +3,30 @@
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { channelFromId } from './domain/channel-ref.js';
-import { openDatabase, type Database, type PrismaClient } from './db/index.js';
+import { openDatabase, type Database } from './db/index.js';
 import { MetricCounters, type Counters } from './metrics/counters.js';
 import { KeyedMutex } from './lib/keyed-mutex.js';
 import type { Logger } from './lib/logger.js';
 import { loadSecret, randomSecret, secretInDataDir } from './lib/secret.js';
 import { sharedSecret } from './db/shared-secret.js';
 import { headSeq, storedAfter } from './modules/messages/history.service.js';
-import { createMemoryConnectionLimit, type ConnectionLimit } from './limits/connection-limit.js';
+import { createMemoryConnectionLimit } from './limits/connection-limit.js';
 import { createRedisConnectionLimit } from './limits/connection-limit-redis.js';
-import { createRateLimits, type RateLimitName, type RateLimits } from './limits/rate-limits.js';
-import { createTokens, type Tokens } from './auth/tokens.js';
+import { createRateLimits, type RateLimitName } from './limits/rate-limits.js';
+import { createTokens } from './auth/tokens.js';
 import { createSessionGate, type SessionGate } from './auth/sessions.js';
-import { createHostTokens, type HostTokens } from './auth/host-tokens.js';
+import { createHostTokens } from './auth/host-tokens.js';
 import type { PubSub } from './pubsub/index.js';
 import { createMemoryPubSub } from './pubsub/memory.js';
 import { createRedisPubSub } from './pubsub/redis.js';
-import { connectRedis, type RedisClients } from './pubsub/redis-clients.js';
+import { connectRedis } from './pubsub/redis-clients.js';
 import { createClusterLiveness } from './realtime/cluster-liveness.js';
 import { FeedRegistry } from './realtime/feed.js';
-import { createLocalLiveness, type Liveness } from './realtime/liveness.js';
+import { createLocalLiveness } from './realtime/liveness.js';
 import { OrderedPubSub, type MessageStore } from './realtime/ordered.js';
 import { PresenceService } from './realtime/presence.js';
 import { createRedisTracker } from './realtime/redis-tracker.js';
-import { createMemoryTracker, type Tracker } from './realtime/tracker.js';
+import { createMemoryTracker } from './realtime/tracker.js';
 import type { ChatMessage } from './domain/types.js';
 
 /**

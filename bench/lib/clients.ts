@@ -6,7 +6,7 @@
 import http from 'node:http';
 import WebSocket from 'ws';
 import { countFrames } from './frame-counter.js';
-import type { Kind, Server } from './servers.js';
+import type { Server } from './servers.js';
 
 const WS_OPTIONS = { perMessageDeflate: false, skipUTF8Validation: true };
 const TEXT = 'The quick brown fox jumps over the lazy dog, once more for the bench.';
@@ -197,7 +197,7 @@ export async function graphqlHttp<T>(server: Server, query: string, variables: R
       // A kept-alive connection the server has just closed fails the request before it is sent; so can a
       // connect timeout on a starved machine. Neither reached the server's logic, so trying again is safe.
       if (attempt < 3) continue;
-      throw new Error(`request failed: ${e instanceof Error ? `${e.message} (${String(e.cause)})` : String(e)}`);
+      throw new Error(`request failed: ${e instanceof Error ? `${e.message} (${String(e.cause)})` : String(e)}`, { cause: e });
     }
     const result = (await r.json()) as { data?: T; errors?: unknown };
     if (!result.data || result.errors) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);

@@ -126,7 +126,7 @@ export async function startNode(name: string, env: Record<string, string>, opts:
     );
   } catch (e) {
     child.kill('SIGKILL');
-    throw new Error(`${(e as Error).message}\n${output}`);
+    throw new Error(`${(e as Error).message}\n${output}`, { cause: e });
   }
   return node;
 }

@@ -1,17 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../helpers/backends.js';
-import {
-  feedsLive,
-  joinRoom,
-  Q,
-  send,
-  startServer,
-  subscribe,
-  uniqueName,
-  type Session,
-  type TestServer,
-  errorCode,
-} from '../../helpers/server.js';
+import { joinRoom, Q, send, startServer, subscribe, uniqueName, type Session, type TestServer, errorCode } from '../../helpers/server.js';
 
 describe.each(backends())('history ($name)', (backend) => {
   let server: TestServer;

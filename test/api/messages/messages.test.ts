@@ -118,7 +118,7 @@ describe.each(backends())('messages ($name)', (backend) => {
   });
 
   it('refuses content that is not a JSON object or is too large, storing and sending nothing', async () => {
-    const { ada, bob, room, sub } = await pairInRoom(server);
+    const { ada, room, sub } = await pairInRoom(server);
     // Valid JSON that PostgreSQL cannot store (NUL, an unpaired surrogate) is refused as clearly.
     for (const content of [[1, 2], 'text', 42, null, { s: 'a\u0000b' }, { 'k\u0000': 1 }, { s: '\ud800' }]) {
       const r = await server.gql(Q.send, { c: room, content }, ada.token);
