@@ -1,6 +1,7 @@
 import type { Database } from '../db/index.js';
 import type { Logger } from '../lib/logger.js';
 import type { PubSub, Unsubscribe } from '../pubsub/index.js';
+import { RefCounts } from '../lib/ref-counts.js';
 
 /** Sessions whose answer is remembered (held ones always are). */
 const CACHE_LIMIT = 50_000;
@@ -37,7 +38,7 @@ export interface SessionGateOptions {
 export async function createSessionGate(db: Database, pubsub: PubSub, log: Logger, opts: SessionGateOptions): Promise<SessionGate> {
   /** What the database last said of a session, and when. An ended session never opens again, so `false` never goes stale. */
   const known = new Map<string, { open: boolean; at: number }>();
-  const held = new Map<string, number>();
+  const held = new RefCounts<string>();
   const listeners: ((sessionId: string) => void)[] = [];
 
   const remember = (sessionId: string, open: boolean, at: number) => {
@@ -45,7 +46,7 @@ export async function createSessionGate(db: Database, pubsub: PubSub, log: Logge
     known.set(sessionId, { open, at });
     if (known.size <= CACHE_LIMIT) return;
     for (const id of known.keys()) {
-      if (!held.has(id)) {
+      if (!held.count(id)) {
         known.delete(id);
         break;
       }
@@ -112,17 +113,7 @@ export async function createSessionGate(db: Database, pubsub: PubSub, log: Logge
       else ended([sessionId]);
       return open;
     },
-    hold(sessionId) {
-      held.set(sessionId, (held.get(sessionId) ?? 0) + 1);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        const left = (held.get(sessionId) ?? 1) - 1;
-        if (left > 0) held.set(sessionId, left);
-        else held.delete(sessionId);
-      };
-    },
+    hold: (sessionId) => held.hold(sessionId),
     async end(sessionIds) {
       if (!sessionIds.length) return;
       await db.query('DELETE FROM "Session" WHERE id = ANY($1::text[])', [sessionIds]);

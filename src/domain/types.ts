@@ -40,6 +40,15 @@ export const MessageCode = {
   GROUP_DEMOTE: 9,
 } as const;
 
+/**
+ * A message that took a new place in its channel's history: stored, and not
+ * an edit or removal of an earlier one. Only these have a cursor and move a
+ * subscriber's resume point.
+ */
+export function isNewStored(m: Pick<ChatMessage, 'seq' | 'code'>): m is ChatMessage & { seq: string } {
+  return m.seq !== null && m.code !== MessageCode.UPDATE && m.code !== MessageCode.REMOVE;
+}
+
 export interface PresenceChange {
   channelId: string;
   /** Hidden presences are included so each session can follow its own membership; filtered before clients see them. */

@@ -1,7 +1,8 @@
 import type { Logger } from '../lib/logger.js';
 import type { RedisClients } from '../pubsub/redis-clients.js';
-import { nodesKey } from '../realtime/cluster-liveness.js';
-import { createMemoryConnectionLimit, once, tooManyConnections, type ConnectionLimit } from './connection-limit.js';
+import { redisKeys } from '../pubsub/redis-keys.js';
+import { createMemoryConnectionLimit, tooManyConnections, type ConnectionLimit } from './connection-limit.js';
+import { once } from '../lib/ref-counts.js';
 
 // Key conns:<user>: hash of <node>:<n> -> <node>, one field per open connection.
 // A field counts while its process heartbeats in cluster liveness's node list,
@@ -48,7 +49,8 @@ export function createRedisConnectionLimit(
 ): ConnectionLimit & { resync(): void } {
   if (opts.limit === 0) return Object.assign(createMemoryConnectionLimit(0), { resync() {} });
   const redis = clients.command;
-  const key = (userId: string) => `${clients.prefix}conns:${userId}`;
+  const keys = redisKeys(clients.prefix);
+  const key = keys.conns;
   /** Connections held here: field -> user. */
   const mine = new Map<string, string>();
   /** Users whose Redis entry may disagree with `mine` (a write failed); rewritten on resync. */
@@ -81,7 +83,7 @@ export function createRedisConnectionLimit(
       try {
         // Through request(): a connection being opened waits on a stalled Redis no longer than any request.
         [granted, open] = (await clients.request(() =>
-          redis.eval(ACQUIRE, 2, key(userId), nodesKey(clients.prefix), field, opts.node, Date.now() - opts.expiryMs, opts.limit),
+          redis.eval(ACQUIRE, 2, key(userId), keys.live.nodes, field, opts.node, Date.now() - opts.expiryMs, opts.limit),
         )) as [number, number];
         degraded = false;
       } catch (err) {

@@ -1,4 +1,5 @@
 import { AppError } from '../lib/errors.js';
+import { RefCounts } from '../lib/ref-counts.js';
 
 /**
  * MAX_CONNECTIONS_PER_USER: open realtime connections of one user, over all
@@ -16,30 +17,15 @@ export function tooManyConnections(open: number, limit: number): AppError {
   return new AppError('RATE_LIMITED', `Too many connections: this user has ${open} open; the limit is ${limit}.`, { limit, open });
 }
 
-/** A release that does its work once, however many paths end the connection. */
-export function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    fn();
-  };
-}
-
 /** Counts in this process: the limit without REDIS_URL, and 0 (off) anywhere. */
 export function createMemoryConnectionLimit(limit: number): ConnectionLimit {
-  const open = new Map<string, number>();
+  const open = new RefCounts<string>();
   return {
     async acquire(userId) {
       if (limit === 0) return () => {};
-      const n = open.get(userId) ?? 0;
+      const n = open.count(userId);
       if (n >= limit) throw tooManyConnections(n, limit);
-      open.set(userId, n + 1);
-      return once(() => {
-        const left = (open.get(userId) ?? 1) - 1;
-        if (left > 0) open.set(userId, left);
-        else open.delete(userId);
-      });
+      return open.hold(userId);
     },
     async close() {
       open.clear();

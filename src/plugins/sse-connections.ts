@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import { AppError } from '../lib/errors.js';
 import type { Context, ServerContext } from '../schema/context.js';
-import { once } from '../limits/connection-limit.js';
+import { once } from '../lib/ref-counts.js';
 import { toGraphQLError } from './errors.js';
 
 /**

@@ -2,6 +2,7 @@ import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Logger } from '../lib/logger.js';
 import type { PubSub } from './index.js';
 import type { RedisClients } from './redis-clients.js';
+import { redisKeys } from './redis-keys.js';
 import { decodeTopic, topicName, type TopicKind, type TopicMap } from './topics.js';
 
 /** How long a subscriber waits for SUBSCRIBE to be confirmed before going on degraded. */
@@ -15,7 +16,8 @@ const SUBSCRIBE_WAIT_MS = 2000;
 export function createRedisPubSub(clients: RedisClients, log: Logger): PubSub {
   // Payloads are parsed with plain JSON.parse; decodeTopic restores each topic's Dates by their place in the payload.
   const rps = new RedisPubSub({ publisher: clients.command, subscriber: clients.subscriber });
-  const name = (kind: TopicKind, id: string) => clients.prefix + topicName(kind, id);
+  const topic = redisKeys(clients.prefix).topic;
+  const name = (kind: TopicKind, id: string) => topic(topicName(kind, id));
   return {
     async publish<K extends TopicKind>(kind: K, id: string, payload: TopicMap[K]) {
       // A lost publish is recoverable for stored messages (subscribers fill

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../lib/logger.js';
 import type { RedisClients } from '../pubsub/redis-clients.js';
+import { redisKeys } from '../pubsub/redis-keys.js';
 import type { Liveness } from './liveness.js';
+import { RefCounts } from '../lib/ref-counts.js';
 
 export interface ClusterLivenessOptions {
   graceMs: number;
@@ -12,9 +14,6 @@ export interface ClusterLivenessOptions {
   /** Runs when this process finds itself reaped (taken for dead) and lists itself again, after re-registering its sessions. */
   onRelisted?: () => void;
 }
-
-/** The zset of live processes (node -> last heartbeat); the connection limit reads it too. */
-export const nodesKey = (prefix: string) => `${prefix}live:nodes`;
 
 // Keys: nodes (zset node -> last heartbeat), conn:<session> (hash node -> 1),
 // node:<node> (set of sessions connected there), idle (zset session -> when
@@ -72,15 +71,9 @@ export function createClusterLiveness(
   log: Logger,
 ): Liveness & { node: string; start(): Promise<void>; resync(): void } {
   const redis = clients.command;
-  const p = clients.prefix;
+  const k = redisKeys(clients.prefix).live;
   const node = randomUUID();
-  const k = {
-    nodes: nodesKey(p),
-    idle: `${p}live:idle`,
-    conn: (s: string) => `${p}live:conn:${s}`,
-    node: (n: string) => `${p}live:node:${n}`,
-  };
-  const connections = new Map<string, number>();
+  const connections = new RefCounts<string>();
   const pending = new Set<Promise<unknown>>();
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
@@ -127,11 +120,11 @@ export function createClusterLiveness(
     if (now < judgeFrom) return;
     for (const dead of await redis.zrangebyscore(k.nodes, '-inf', `(${since()}`)) {
       if (dead === node) continue;
-      const reaped = await redis.eval(REAP, 3, k.nodes, k.node(dead), k.idle, dead, since(), opts.graceMs, `${p}live:conn:`);
+      const reaped = await redis.eval(REAP, 3, k.nodes, k.node(dead), k.idle, dead, since(), opts.graceMs, k.connPrefix);
       if (reaped) log.warn({ node: dead }, 'a server process stopped heartbeating; expiring its sessions');
     }
     for (const sessionId of await redis.zrangebyscore(k.idle, '-inf', now, 'LIMIT', 0, 500)) {
-      if (connections.get(sessionId)) continue;
+      if (connections.count(sessionId)) continue;
       if (await redis.eval(CLAIM, 3, k.idle, k.conn(sessionId), k.nodes, sessionId, now, since())) opts.onExpire(sessionId);
     }
   }
@@ -165,26 +158,16 @@ export function createClusterLiveness(
         for (const sessionId of connections.keys()) await register(sessionId);
         // Connections that closed while Redis could not be told start their grace now.
         for (const sessionId of await redis.smembers(k.node(node))) {
-          if (!connections.get(sessionId)) await releaseHere(sessionId);
+          if (!connections.count(sessionId)) await releaseHere(sessionId);
         }
       });
     },
     open(sessionId) {
-      const n = (connections.get(sessionId) ?? 0) + 1;
-      connections.set(sessionId, n);
-      if (n === 1) run('open', () => register(sessionId));
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        const left = (connections.get(sessionId) ?? 1) - 1;
-        if (left > 0) return void connections.set(sessionId, left);
-        connections.delete(sessionId);
-        run('release', () => releaseHere(sessionId));
-      };
+      if (!connections.count(sessionId)) run('open', () => register(sessionId));
+      return connections.hold(sessionId, () => run('release', () => releaseHere(sessionId)));
     },
     touch(sessionId) {
-      if (connections.get(sessionId)) return;
+      if (connections.count(sessionId)) return;
       run('touch', () => redis.eval(TOUCH, 3, k.conn(sessionId), k.nodes, k.idle, sessionId, since(), Date.now() + opts.graceMs));
     },
     async close() {

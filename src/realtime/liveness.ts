@@ -1,3 +1,5 @@
+import { RefCounts } from '../lib/ref-counts.js';
+
 /**
  * Knows which sessions have an open realtime connection (WebSocket or SSE).
  * A session without one for `graceMs` expires: its presences end. The grace
@@ -12,14 +14,14 @@ export interface Liveness {
 }
 
 export function createLocalLiveness(graceMs: number, onExpire: (sessionId: string) => void): Liveness {
-  const connections = new Map<string, number>();
+  const connections = new RefCounts<string>();
   const timers = new Map<string, NodeJS.Timeout>();
 
   function arm(sessionId: string) {
     if (timers.has(sessionId)) return;
     const timer = setTimeout(() => {
       timers.delete(sessionId);
-      if (!connections.get(sessionId)) onExpire(sessionId);
+      if (!connections.count(sessionId)) onExpire(sessionId);
     }, graceMs);
     timer.unref();
     timers.set(sessionId, timer);
@@ -32,22 +34,11 @@ export function createLocalLiveness(graceMs: number, onExpire: (sessionId: strin
 
   return {
     open(sessionId) {
-      connections.set(sessionId, (connections.get(sessionId) ?? 0) + 1);
       disarm(sessionId);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        const left = (connections.get(sessionId) ?? 1) - 1;
-        if (left > 0) connections.set(sessionId, left);
-        else {
-          connections.delete(sessionId);
-          arm(sessionId);
-        }
-      };
+      return connections.hold(sessionId, () => arm(sessionId));
     },
     touch(sessionId) {
-      if (!connections.get(sessionId)) arm(sessionId);
+      if (!connections.count(sessionId)) arm(sessionId);
     },
     async close() {
       for (const t of timers.values()) clearTimeout(t);

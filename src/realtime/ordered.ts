@@ -1,7 +1,7 @@
 import type { Logger } from '../lib/logger.js';
 import type { PubSub, Unsubscribe } from '../pubsub/index.js';
 import type { TopicKind, TopicMap } from '../pubsub/topics.js';
-import { MessageCode, type ChannelEvent, type ChatMessage } from '../domain/types.js';
+import { isNewStored, type ChannelEvent, type ChatMessage } from '../domain/types.js';
 
 /** What the sequencer reads from history: committed messages are the truth it repairs from. */
 export interface MessageStore {
@@ -27,7 +27,7 @@ interface ChannelState {
 const UNKNOWN = -1n;
 
 /** Updates and removes reuse their message's sequence; only new rows advance it. */
-const advances = (m: ChatMessage) => m.seq !== null && m.code !== MessageCode.UPDATE && m.code !== MessageCode.REMOVE;
+const advances = isNewStored;
 
 /**
  * Puts each channel's stored messages in sequence order, once, for every

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../lib/logger.js';
 import { isRedisUnavailable } from '../lib/unavailable.js';
 import type { RedisClients } from '../pubsub/redis-clients.js';
+import { redisKeys } from '../pubsub/redis-keys.js';
 import type { Tracker } from './tracker.js';
 import type { Presence } from '../domain/types.js';
 
@@ -78,11 +79,9 @@ export async function createRedisTracker(
   onRestored: (sessions: string[]) => void = () => {},
 ): Promise<RedisTracker> {
   const redis = clients.command;
-  const p = clients.prefix;
-  const channelKey = (c: string) => `${p}presence:channel:${c}`;
-  const sessionKey = (s: string) => `${p}presence:session:${s}`;
-  const epochKey = `${p}epoch`;
-  const expiredKey = (s: string) => `${p}presence:expired:${s}`;
+  const keys = redisKeys(clients.prefix);
+  const { channel: channelKey, session: sessionKey, expired: expiredKey } = keys.presence;
+  const epochKey = keys.epoch;
   const key = (c: string, s: string) => `${c}\n${s}`;
   const known = new Map<string, Presence>();
   const owned = new Map<string, { channelId: string; presence: Presence }>();
@@ -173,7 +172,7 @@ export async function createRedisTracker(
     },
     async untrackSession(sessionId) {
       const flat = (await clients.request(() =>
-        redis.eval(UNTRACK_SESSION, 1, sessionKey(sessionId), sessionId, `${p}presence:channel:`),
+        redis.eval(UNTRACK_SESSION, 1, sessionKey(sessionId), sessionId, keys.presence.channelPrefix),
       )) as string[];
       const removed: { channelId: string; presence: Presence }[] = [];
       for (let i = 0; i < flat.length; i += 2) removed.push({ channelId: flat[i]!, presence: parse(flat[i + 1]!)! });
@@ -184,7 +183,7 @@ export async function createRedisTracker(
     async untrackUser(channelId, userId) {
       const removed = (
         (await clients.request(() =>
-          redis.eval(UNTRACK_USER, 1, channelKey(channelId), userId, `${p}presence:session:`, channelId),
+          redis.eval(UNTRACK_USER, 1, channelKey(channelId), userId, keys.presence.sessionPrefix, channelId),
         )) as string[]
       ).map((j) => parse(j)!);
       for (const r of removed) forget(channelId, r.sessionId);

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config } from '../config.js';
+import { RefCounts } from '../lib/ref-counts.js';
 
 type Limits = Pick<
   Config,
@@ -24,19 +25,10 @@ export function limitConnections(server: Server, c: Limits): void {
   server.requestTimeout = c.HTTP_REQUEST_TIMEOUT_MS;
   server.keepAliveTimeout = c.HTTP_KEEP_ALIVE_TIMEOUT_MS;
   if (c.MAX_CONNECTIONS_PER_ADDRESS === 0 || c.TRUST_PROXY > 0) return;
-  const open = new Map<string, number>();
+  const open = new RefCounts<string>();
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? '';
-    const count = (open.get(address) ?? 0) + 1;
-    if (count > c.MAX_CONNECTIONS_PER_ADDRESS) {
-      socket.destroy();
-      return;
-    }
-    open.set(address, count);
-    socket.once('close', () => {
-      const left = (open.get(address) ?? 1) - 1;
-      if (left > 0) open.set(address, left);
-      else open.delete(address);
-    });
+    if (open.count(address) >= c.MAX_CONNECTIONS_PER_ADDRESS) return void socket.destroy();
+    socket.once('close', open.hold(address));
   });
 }

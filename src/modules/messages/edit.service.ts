@@ -59,7 +59,7 @@ export async function updateMessage(
       updateTime.toISOString().slice(0, 23),
       row.id,
     ]);
-    return { ...fromRow(row, input.ref), content, updateTime, code: MessageCode.UPDATE };
+    return fromRow(row, input.ref, { content, updateTime, code: MessageCode.UPDATE });
   });
 }
 
@@ -76,6 +76,6 @@ export async function removeMessage(deps: Deps, viewer: Viewer, input: { ref: Ch
     }
     await deps.prisma.message.delete({ where: { id: row.id } });
     // The broadcast names the removed message but no longer carries its content.
-    return { ...fromRow(row, ref), code: MessageCode.REMOVE, content: {}, updateTime: laterThan(row.updateTime) };
+    return fromRow(row, ref, { code: MessageCode.REMOVE, content: {}, updateTime: laterThan(row.updateTime) });
   });
 }

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/index.js';
 import type { ChatMessage } from '../../domain/types.js';
-import { channelFields, type ChannelRef } from '../../domain/channel-ref.js';
+import type { ChannelRef } from '../../domain/channel-ref.js';
+import { chatMessage } from './message-shape.js';
 
 interface MessageRow {
   id: string;
@@ -63,26 +64,19 @@ export async function readByClientIds(
 }
 
 function toMessages(rows: MessageRow[], ref: ChannelRef): ChatMessage[] {
-  const channelId = ref.id;
-  const { roomName, groupId, userIdOne, userIdTwo } = channelFields(ref);
-  // Built field by field: spreading the driver's rows was a tenth of a page's server CPU.
-  return rows.map((r) => ({
-    id: r.id,
-    channelId,
-    seq: r.seq,
-    code: r.code,
-    senderId: r.senderId,
-    username: r.username,
-    content: r.content,
-    createTime: new Date(r.createMs),
-    updateTime: new Date(r.updateMs),
-    persistent: true,
-    clientMessageId: r.clientMessageId,
-    roomName,
-    groupId,
-    userIdOne,
-    userIdTwo,
-  }));
+  return rows.map((r) =>
+    chatMessage(ref, {
+      id: r.id,
+      seq: r.seq,
+      code: r.code,
+      senderId: r.senderId,
+      username: r.username,
+      content: r.content,
+      createTime: new Date(r.createMs),
+      updateTime: new Date(r.updateMs),
+      clientMessageId: r.clientMessageId,
+    }),
+  );
 }
 
 /** The sequence of a channel's newest stored message (0 when none or no channel). */

@@ -2,6 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../db/index.js';
 import type { ChatMessage } from '../../domain/types.js';
 import type { ChannelRef } from '../../domain/channel-ref.js';
+import { chatMessage } from './message-shape.js';
 
 export interface NewMessage {
   channelId: string;
@@ -54,13 +55,10 @@ export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRe
   if (!result[0]) throw new Error(`channel ${channelId} has no row to store messages in`);
   const base = BigInt(result[0].base);
   const inserted = new Set(result[0].inserted);
-  // Built field by field, in the shape history rows and transient messages have: spreading the
-  // row and the channel's fields made a dictionary-mode object (672 bytes against 200, 12x the time).
   return rows.map((r, i) =>
     inserted.has(r.id)
-      ? {
+      ? chatMessage(ref, {
           id: r.id,
-          channelId,
           seq: (base + BigInt(i) + 1n).toString(),
           code: r.code,
           senderId: r.senderId,
@@ -68,13 +66,8 @@ export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRe
           content: r.content,
           createTime: now,
           updateTime: now,
-          persistent: true,
           clientMessageId: r.clientMessageId,
-          roomName: ref.roomName,
-          groupId: ref.groupId,
-          userIdOne: ref.userIdOne,
-          userIdTwo: ref.userIdTwo,
-        }
+        })
       : null,
   );
 }

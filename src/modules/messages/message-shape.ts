@@ -2,20 +2,31 @@ import type { Message } from '../../generated/prisma/client.js';
 import type { ChatMessage } from '../../domain/types.js';
 import type { ChannelRef } from '../../domain/channel-ref.js';
 
-/** A stored row of the channel `ref` as the message clients see. */
-export function fromRow(row: Message, ref: ChannelRef): ChatMessage {
+/** What a message holds of its own; the rest comes from its channel. `seq` is null for a message never stored. */
+export type MessageFields = Pick<
+  ChatMessage,
+  'id' | 'seq' | 'code' | 'senderId' | 'username' | 'content' | 'createTime' | 'updateTime' | 'clientMessageId'
+>;
+
+/**
+ * Every ChatMessage is built here. Field by field, always in this order, so
+ * that stored, transient and history messages share one object shape: V8
+ * makes an object built by spreading a row into a dictionary-mode object,
+ * several times larger and slower to build and to read on the delivery path.
+ */
+export function chatMessage(ref: ChannelRef, m: MessageFields): ChatMessage {
   return {
-    id: row.id,
-    channelId: row.channelId,
-    seq: row.seq.toString(),
-    code: row.code,
-    senderId: row.senderId,
-    username: row.username,
-    content: row.content as Record<string, unknown>,
-    createTime: row.createTime,
-    updateTime: row.updateTime,
-    persistent: true,
-    clientMessageId: row.clientMessageId,
+    id: m.id,
+    channelId: ref.id,
+    seq: m.seq,
+    code: m.code,
+    senderId: m.senderId,
+    username: m.username,
+    content: m.content,
+    createTime: m.createTime,
+    updateTime: m.updateTime,
+    persistent: m.seq !== null,
+    clientMessageId: m.clientMessageId,
     roomName: ref.roomName,
     groupId: ref.groupId,
     userIdOne: ref.userIdOne,
@@ -23,10 +34,25 @@ export function fromRow(row: Message, ref: ChannelRef): ChatMessage {
   };
 }
 
+/** A stored row of the channel `ref`, with some fields replaced (an edit's content and time). */
+export function fromRow(row: Message, ref: ChannelRef, changed: Partial<MessageFields> = {}): ChatMessage {
+  return chatMessage(ref, {
+    id: row.id,
+    seq: row.seq.toString(),
+    code: changed.code ?? row.code,
+    senderId: row.senderId,
+    username: row.username,
+    content: changed.content ?? (row.content as Record<string, unknown>),
+    createTime: row.createTime,
+    updateTime: changed.updateTime ?? row.updateTime,
+    clientMessageId: row.clientMessageId,
+  });
+}
+
 /** The acknowledgement a sender gets: the message less its content and sender. */
 export type MessageAck = Omit<ChatMessage, 'content' | 'senderId' | 'seq' | 'id'> & { messageId: string };
 
-// Field by field: rest destructuring and spreading took V8 about 1.4 µs an ack.
+// Field by field for the reason chatMessage gives.
 export function toAck(m: ChatMessage): MessageAck {
   return {
     messageId: m.id,

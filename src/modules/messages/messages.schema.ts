@@ -3,7 +3,7 @@ import { builder } from '../../schema/builder.js';
 import { exposeChannelFields } from '../../schema/channel-fields.js';
 import { channelFromId } from '../../domain/channel-ref.js';
 import { viewerOf } from '../../schema/context.js';
-import { MessageCode, type ChatMessage } from '../../domain/types.js';
+import { isNewStored, type ChatMessage } from '../../domain/types.js';
 import { decodeCursor, encodeCursor, resumePoint } from './cursor.js';
 import { MAX_FIRST } from '../../lib/page.js';
 import { channelMessages } from './history.service.js';
@@ -46,8 +46,7 @@ export const ChannelMessageRef = builder.objectRef<ChatMessage>('ChannelMessage'
       nullable: true,
       description:
         "This message's position in history, for new stored messages (null for updates, removes and messages never stored). Pass the last one received as `after` to resume with nothing lost.",
-      resolve: (m) =>
-        m.seq !== null && m.code !== MessageCode.UPDATE && m.code !== MessageCode.REMOVE ? encodeCursor(m.channelId, m.seq) : null,
+      resolve: (m) => (isNewStored(m) ? encodeCursor(m.channelId, m.seq) : null),
     }),
     ...exposeChannelFields(t),
   }),

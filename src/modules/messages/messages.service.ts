@@ -10,7 +10,7 @@ import { MessageCode, type ChatMessage } from '../../domain/types.js';
 import { assertMayAccess } from '../channels/access.js';
 import type { Viewer } from '../../domain/viewer.js';
 import { insertMessages, type NewMessage } from './insert-batch.js';
-import { fromRow, toAck, type MessageAck } from './message-shape.js';
+import { chatMessage, fromRow, toAck, type MessageAck } from './message-shape.js';
 
 export async function requireJoined(deps: Deps, viewer: Viewer, ref: ChannelRef) {
   const channelId = ref.id;
@@ -202,12 +202,10 @@ export async function appendMessage(tx: Prisma.TransactionClient, ref: ChannelRe
 }
 
 function transientMessage(ref: ChannelRef, i: PendingSend): ChatMessage {
-  const channelId = ref.id;
   const { viewer, content } = i;
   const now = new Date();
-  return {
+  return chatMessage(ref, {
     id: uuidv7(),
-    channelId,
     seq: null,
     code: MessageCode.CHAT,
     senderId: viewer.userId,
@@ -215,11 +213,6 @@ function transientMessage(ref: ChannelRef, i: PendingSend): ChatMessage {
     content,
     createTime: now,
     updateTime: now,
-    persistent: false,
     clientMessageId: i.clientMessageId,
-    roomName: ref.roomName,
-    groupId: ref.groupId,
-    userIdOne: ref.userIdOne,
-    userIdTwo: ref.userIdTwo,
-  };
+  });
 }

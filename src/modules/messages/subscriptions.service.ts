@@ -3,7 +3,7 @@ import type { ChannelRef } from '../../domain/channel-ref.js';
 import type { SharedBudget } from '../../lib/queue.js';
 import { openFeed, type FeedDeps } from '../../realtime/feed.js';
 import { visibleChange } from '../../realtime/presence.js';
-import { MessageCode, type ChatMessage, type PresenceChange } from '../../domain/types.js';
+import { isNewStored, MessageCode, type ChatMessage, type PresenceChange } from '../../domain/types.js';
 import type { Viewer } from '../../domain/viewer.js';
 import { storedAfter } from './history.service.js';
 import { followBlocks } from '../blocks/blocks.service.js';
@@ -86,8 +86,7 @@ async function* replayThenLive(deps: Deps, ref: ChannelRef, after: bigint, live:
       last = BigInt(m.seq!);
     }
     for await (const m of live) {
-      const isNew = m.code !== MessageCode.UPDATE && m.code !== MessageCode.REMOVE;
-      if (isNew && m.seq !== null && BigInt(m.seq) <= last) continue;
+      if (isNewStored(m) && BigInt(m.seq) <= last) continue;
       yield m;
     }
   } finally {

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, dropRedisPrefix, freshDatabase, type Backend } from '../../helpers/backends.js';
 import { sse, type SseStream } from '../../helpers/sse.js';
+import { redisKeys } from '../../../src/pubsub/redis-keys.js';
 import {
   feedsLive,
   joinRoom,
@@ -154,7 +155,7 @@ describe.skipIf(!REDIS)('connections per user across processes (Redis)', () => {
     const redis = new Redis(REDIS!);
     try {
       // A crashed process's entries (gone from the node list) and a silent one's (heartbeat long expired).
-      await redis.zadd(`${prefix}live:nodes`, Date.now() - 3_600_000, 'silent-node');
+      await redis.zadd(redisKeys(prefix).live.nodes, Date.now() - 3_600_000, 'silent-node');
       await redis.hset(`${prefix}conns:${ada.userId}`, 'crashed-node:1', 'crashed-node', 'silent-node:1', 'silent-node');
       expect(await Promise.all([outcome(a.ws(ada)), outcome(b.ws(ada))])).toEqual(['connected', 'connected']);
       expect(await outcome(a.ws(ada))).toMatch(/^4429 /);
