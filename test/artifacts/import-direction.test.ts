@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/root.js';
 
 // The layers of src/, lowest first: a file may import its own layer and the
-// ones below it, never one above (type-only imports included). The README's
-// layout section draws the same picture.
+// ones below it, never one above (type-only imports included).
+// docs/architecture.md's Layout section draws the same picture.
 const LAYERS: [rank: number, paths: string[]][] = [
   [0, ['lib/', 'generated/']],
   // The public hook API is written in domain types only, so operators' modules never depend on service internals.
@@ -88,12 +88,12 @@ describe('import direction', () => {
     expect(cycles).toEqual([]);
   });
 
-  it('is drawn in the README, every top-level entry of src/ in its layer', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const start = readme.indexOf('## Layout');
+  it('is drawn in docs/architecture.md, every top-level entry of src/ in its layer', () => {
+    const architecture = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
+    const start = architecture.indexOf('## Layout');
     const drawn = new Map<string, number>();
     let rank = -1;
-    for (const line of readme.slice(start, readme.indexOf('\n## ', start + 1)).split('\n')) {
+    for (const line of architecture.slice(start, architecture.indexOf('\n## ', start + 1)).split('\n')) {
       // A group's first line starts with its layer's number; the lines under it belong to it.
       const number = /^(\d) /.exec(line);
       if (number) rank = Number(number[1]);

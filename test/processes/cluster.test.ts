@@ -12,7 +12,7 @@ const REDIS = process.env.TEST_REDIS_URL;
 // of CPU by the parallel test run (2 cores) is not taken for dead: a 1 s expiry
 // did that once, and the live session's presence ended mid-test.
 const TIMING = { NODE_HEARTBEAT_MS: 250, NODE_EXPIRY_MS: 4000, PRESENCE_GRACE_MS: 4000 };
-/** After a crash, every leave is due within this long (see README, "Scaling out"). */
+/** After a crash, every leave is due within this long (see docs/scaling-out.md). */
 const CRASH_BOUND_MS = Math.max(TIMING.NODE_EXPIRY_MS, TIMING.PRESENCE_GRACE_MS) + TIMING.NODE_HEARTBEAT_MS;
 
 /** Resolves once the client's socket is open and acknowledged (an open socket keeps a session live). */
