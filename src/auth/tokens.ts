@@ -11,14 +11,14 @@ const ISSUER = 'parley';
 const MAX_VERIFIED = 10_000;
 
 export function createTokens(secret: string, ttlSeconds: number): Tokens {
-  // Imported once: given raw bytes, jose imports the key again for every token (a tenth of a history page's CPU).
+  // Imported once: given raw bytes, jose would import the key again for every token.
   const imported = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
     'sign',
     'verify',
   ]);
-  // A client sends the same token with every request; checking its signature
-  // (an async WebCrypto call) was a tenth of a history page's CPU. Only valid
-  // tokens are kept, the oldest dropped first, each until it expires.
+  // A client sends the same token with every request, and checking its
+  // signature is an async WebCrypto call each time. Only valid tokens are
+  // kept, the oldest dropped first, each until it expires.
   const verified = new Map<string, { viewer: Viewer; expiresAt: number }>();
   return {
     sign: async (v) =>

@@ -12,9 +12,8 @@ let cachedPrefix = '';
 /**
  * The same string as `date.toISOString()`, from the day's prefix (cached)
  * and digit strings looked up in tables: a page of history holds two hundred
- * timestamps, and V8's formatting was a tenth of a page's serialization. The
- * digits come from tables because formatting numbers allocated a string per
- * field: 15% of the bytes a history page allocated.
+ * timestamps, V8's own formatting is slower, and formatting each number
+ * would allocate a string per field.
  */
 export function isoTime(date: Date): string {
   const ms = date.getTime();

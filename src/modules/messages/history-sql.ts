@@ -16,8 +16,8 @@ interface MessageRow {
 }
 
 // Timestamps are stored as UTC wall-clock time (as Prisma writes them) and
-// read as epoch milliseconds: parsing date strings in the driver was 3% of a
-// page. seq as text: the drivers disagree on BIGINT (so ORDER BY names the
+// read as epoch milliseconds, which the driver need not parse as date
+// strings. seq as text: the drivers disagree on BIGINT (so ORDER BY names the
 // table's column, not that text alias). The (channelId, seq) unique index
 // serves every variant.
 const COLUMNS = `id, seq::text AS seq, code, "senderId", username, content, "clientMessageId",

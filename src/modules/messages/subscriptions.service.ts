@@ -8,7 +8,7 @@ import type { Viewer } from '../../domain/viewer.js';
 import { storedAfter } from './history.service.js';
 import { followBlocks } from '../blocks/blocks.service.js';
 
-// Built once per app, not per subscription: open feeds keep it, so a copy each was 0.7 KB per subscriber.
+// Built once per app, not per subscription: every open feed keeps a reference to it.
 const feedDepsOf = new WeakMap<Deps, FeedDeps>();
 
 function feedDeps(deps: Deps): FeedDeps {
