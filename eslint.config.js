@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', '**/generated/', 'bench/results/'] },
+  { ignores: ['**/node_modules/', '**/dist/', 'data/', '**/generated/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

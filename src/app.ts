@@ -11,7 +11,7 @@ import type { ParleyHooks } from './hooks/types.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { withinBodyLimit } from './transport/body-limit.js';
 import { corsOptions, varyByOrigin } from './plugins/cors.js';
-import { limitConnections, serverOptions } from './transport/http-timeouts.js';
+import { limitConnections, serverOptions } from './transport/http-limits.js';
 import { operationLogPlugin } from './plugins/operation-log.js';
 import { clientAddress } from './transport/client-address.js';
 import { requestLimitPlugins } from './plugins/request-limits.js';
