@@ -10,6 +10,7 @@ import type { Logger } from './lib/logger.js';
 import { loadSecret, randomSecret, secretInDataDir } from './lib/secret.js';
 import { sharedSecret } from './db/shared-secret.js';
 import { headSeq, storedAfter } from './modules/messages/history.service.js';
+import { createRecentTransients } from './modules/messages/messages.service.js';
 import { createMemoryConnectionLimit } from './limits/connection-limit.js';
 import { createRedisConnectionLimit } from './limits/connection-limit-redis.js';
 import { createRateLimits, type RateLimitName } from './limits/rate-limits.js';
@@ -56,6 +57,7 @@ export async function createDeps(config: Config, log: Logger, counters: Counters
     channelLock: new KeyedMutex(),
     feeds: new FeedRegistry(),
     counters,
+    recentTransients: createRecentTransients(),
   };
   let presence: PresenceService | null = null;
   const expire = (sessionId: string) => {

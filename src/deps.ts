@@ -5,6 +5,8 @@ import type { Tokens } from './auth/tokens.js';
 import type { Database, PrismaClient } from './db/index.js';
 import type { ChannelLock } from './lib/keyed-mutex.js';
 import type { Logger } from './lib/logger.js';
+import type { RecentMap } from './lib/recent-map.js';
+import type { ChatMessage } from './domain/types.js';
 import type { ConnectionLimit } from './limits/connection-limit.js';
 import type { RateLimits } from './limits/rate-limits.js';
 import type { Counters } from './metrics/counters.js';
@@ -43,4 +45,6 @@ export interface Deps {
   connections: ConnectionLimit;
   /** What /metrics reports: bumped on the hot paths, read at scrape time. */
   counters: Counters;
+  /** Transient messages by the sender's retry key (clientMessageId), so a retry is answered with the first send. */
+  recentTransients: RecentMap<ChatMessage>;
 }

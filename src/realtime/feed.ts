@@ -7,6 +7,7 @@ import type { Liveness } from './liveness.js';
 import type { Presences } from './presence.js';
 import type { ChannelEvent, Presence } from '../domain/types.js';
 import type { SessionGate } from '../auth/sessions.js';
+import type { Config } from '../config.js';
 
 /** The open feeds of this process, as services and transports use them; Deps names this, not the class below. */
 export interface Feeds {
@@ -56,7 +57,7 @@ export interface FeedDeps {
   /** Held by SSE feeds, so a session that ends while this process cannot hear of it is still found out. */
   sessions: Pick<SessionGate, 'hold'>;
   log: Logger;
-  queueLimit: number;
+  config: Pick<Config, 'SUBSCRIPTION_QUEUE_LIMIT'>;
   counters: Counters;
 }
 
@@ -70,7 +71,7 @@ export interface FeedViewer {
 
 /**
  * The queue every feed (channel messages, presences, notifications) delivers
- * through: bounded, so a client more than queueLimit events behind is ended
+ * through: bounded, so a client more than SUBSCRIPTION_QUEUE_LIMIT events behind is ended
  * with RATE_LIMITED; counted against the connection's outgoing budget
  * (WebSocket), so a client that stops reading is closed whichever feed floods
  * it. Over SSE, also open as a realtime connection of the session for
@@ -78,13 +79,14 @@ export interface FeedViewer {
  * for all its feeds).
  */
 export function feedQueue<T>(
-  deps: Pick<FeedDeps, 'liveness' | 'sessions' | 'queueLimit'>,
+  deps: Pick<FeedDeps, 'liveness' | 'sessions' | 'config'>,
   viewer: FeedViewer,
   budget: SharedBudget | null,
 ): BoundedQueue<T> {
+  const limit = deps.config.SUBSCRIPTION_QUEUE_LIMIT;
   const queue = new BoundedQueue<T>(
-    deps.queueLimit,
-    () => new AppError('RATE_LIMITED', `Subscription ended: the client fell more than ${deps.queueLimit} events behind.`),
+    limit,
+    () => new AppError('RATE_LIMITED', `Subscription ended: the client fell more than ${limit} events behind.`),
     budget,
   );
   // A WebSocket (the feed with a budget) is itself the session's realtime connection and closes

@@ -55,8 +55,10 @@ async function watched(a: NodeProcess, on: NodeProcess) {
 }
 
 /** Every way the ended session could still be served on `node`: its socket, its SSE stream, its token over HTTP. */
-async function refusedEverywhere(node: NodeProcess, w: Awaited<ReturnType<typeof watched>>, boundMs: number) {
+async function refusedEverywhere(node: NodeProcess, w: Awaited<ReturnType<typeof watched>>, boundMs: number, what: string) {
+  const from = Date.now();
   expect(await within(w.closed, boundMs, `the WebSocket on ${node.name} closing`)).toBe(4401);
+  console.log(`${what}: the session's WebSocket on ${node.name} closed ${Date.now() - from} ms later (bound ${boundMs} ms)`);
   await expect(w.stream.next(SLACK_MS)).rejects.toThrow(/ended/);
   expect(errorCode(await node.gql(`{ me { id } }`, {}, w.s.token))).toBe('UNAUTHENTICATED');
 }
@@ -109,9 +111,10 @@ describe.skipIf(!DATABASE || !process.env.TEST_REDIS_URL)('sign-out and requests
       await fault();
       try {
         const took = await signOut(a, w.s);
+        console.log(`Redis ${name}: signOut answered in ${took} ms`);
         expect(took).toBeLessThan(COMMAND_TIMEOUT_MS + PROBE_MS + SLACK_MS);
         // Still during the fault: B heard nothing, and finds out by reading the session again.
-        await refusedEverywhere(b, w, CHECK_MS + SLACK_MS);
+        await refusedEverywhere(b, w, CHECK_MS + SLACK_MS, `Redis ${name}, after signOut`);
         expect(errorCode(await a.gql(`{ me { id } }`, {}, w.s.token))).toBe('UNAUTHENTICATED');
       } finally {
         await heal();
@@ -134,6 +137,7 @@ describe.skipIf(!DATABASE || !process.env.TEST_REDIS_URL)('sign-out and requests
         took.push(Date.now() - started);
         expect(r.data?.sendMessage.persistent, JSON.stringify(r.errors)).toBe(true);
       }
+      console.log(`stalled Redis: sends answered in ${took.join(', ')} ms`);
       expect(Math.max(...took), `sends took ${took.join(', ')} ms`).toBeLessThan(COMMAND_TIMEOUT_MS + PROBE_MS + SLACK_MS);
     } finally {
       redis.resume();
@@ -180,7 +184,7 @@ describe.skipIf(!DATABASE || !process.env.TEST_REDIS_URL)('sign-out and requests
       await signOut(a, w.s);
       proxy.heal();
       const healed = Date.now();
-      await refusedEverywhere(c, w, 20_000);
+      await refusedEverywhere(c, w, 20_000, 'cut off, after Redis is reachable again');
       expect(Date.now() - healed).toBeLessThan(longCheckMs / 4);
     } finally {
       await c.stop();

@@ -42,6 +42,7 @@ export async function stillJoined(deps: Deps, viewer: Viewer, channelId: string)
 }
 
 interface PendingSend {
+  deps: Deps;
   /** performance.now() when sendMessage was called, for the send-to-publish latency. */
   started: number;
   viewer: Viewer;
@@ -53,16 +54,11 @@ interface PendingSend {
 
 /** Sends that queue on a busy channel go together: one statement stores them all (see insertMessages). */
 const MAX_BATCH = 256;
-const sendBatches = new WeakMap<Deps, BatchKind<PendingSend, ChatMessage>>();
-
-function sendBatch(deps: Deps): BatchKind<PendingSend, ChatMessage> {
-  let kind = sendBatches.get(deps);
-  if (!kind) {
-    kind = { max: MAX_BATCH, run: (channelId, items) => storeAndPublish(deps, channelId, items) };
-    sendBatches.set(deps, kind);
-  }
-  return kind;
-}
+const SEND_BATCH: BatchKind<PendingSend, ChatMessage> = {
+  max: MAX_BATCH,
+  // Batches form per channel on one app's lock, so every item of a batch carries the same deps.
+  run: (channelId, items) => storeAndPublish(items[0]!.deps, channelId, items),
+};
 
 /**
  * Stores (when the session joined with persistence) and broadcasts a message.
@@ -82,8 +78,8 @@ export async function sendMessage(
   const { ref, content } = input;
   const clientMessageId = validClientMessageId(input.clientMessageId ?? null);
   const presence = await requireSender(deps, viewer, ref);
-  const item = { started, viewer, ref, persistence: presence.persistence, content, clientMessageId };
-  return toAck(await deps.channelLock.batch(ref.id, sendBatch(deps), item));
+  const item = { deps, started, viewer, ref, persistence: presence.persistence, content, clientMessageId };
+  return toAck(await deps.channelLock.batch(ref.id, SEND_BATCH, item));
 }
 
 function validClientMessageId(id: string | null): string | null {
@@ -113,10 +109,10 @@ async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend
     const key = retryKey(i);
     if (!i.persistence) {
       // Never stored, so a retry is recognised only by this process, for a few minutes.
-      const seen = key ? recentTransients(deps).get(`${channelId}\n${key}`) : undefined;
+      const seen = key ? deps.recentTransients.get(`${channelId}\n${key}`) : undefined;
       if (seen) repeats.add(n);
       results[n] = seen ?? transientMessage(ref, i);
-      if (key && !seen) recentTransients(deps).set(`${channelId}\n${key}`, results[n]!);
+      if (key && !seen) deps.recentTransients.set(`${channelId}\n${key}`, results[n]!);
       return;
     }
     const stored = key ? before.get(key) : undefined;
@@ -165,12 +161,8 @@ async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend
   );
 }
 
-const transients = new WeakMap<Deps, RecentMap<ChatMessage>>();
-const recentTransients = (deps: Deps) => {
-  let map = transients.get(deps);
-  if (!map) transients.set(deps, (map = new RecentMap<ChatMessage>(10_000, 5 * 60_000)));
-  return map;
-};
+/** Transient sends by retry key, for recognising a retry of one: never stored, so remembered here for a few minutes. */
+export const createRecentTransients = () => new RecentMap<ChatMessage>(10_000, 5 * 60_000);
 
 function storedRetries(deps: Deps, ref: ChannelRef, items: PendingSend[]) {
   return readByClientIds(

@@ -1,25 +1,12 @@
 import type { Deps } from '../../deps.js';
 import type { ChannelRef } from '../../domain/channel-ref.js';
 import type { SharedBudget } from '../../lib/queue.js';
-import { openFeed, type FeedDeps } from '../../realtime/feed.js';
+import { openFeed } from '../../realtime/feed.js';
 import { visibleChange } from '../../realtime/presence.js';
 import { isNewStored, MessageCode, type ChatMessage, type PresenceChange } from '../../domain/types.js';
 import type { Viewer } from '../../domain/viewer.js';
 import { storedAfter } from './history.service.js';
 import { followBlocks } from '../blocks/blocks.service.js';
-
-// Built once per app, not per subscription: every open feed keeps a reference to it.
-const feedDepsOf = new WeakMap<Deps, FeedDeps>();
-
-function feedDeps(deps: Deps): FeedDeps {
-  let fd = feedDepsOf.get(deps);
-  if (!fd) {
-    const { feeds, pubsub, presence, liveness, sessions, log, counters } = deps;
-    const queueLimit = deps.config.SUBSCRIPTION_QUEUE_LIMIT;
-    feedDepsOf.set(deps, (fd = { feeds, pubsub, presence, liveness, sessions, log, counters, queueLimit }));
-  }
-  return fd;
-}
 
 /**
  * Live messages of one joined channel, or of every channel the session joins.
@@ -40,13 +27,7 @@ export async function messageFeed(
   const fromBlocked = (m: ChatMessage) => m.code <= MessageCode.REMOVE && blocks.has(m.senderId);
   let live;
   try {
-    live = await openFeed(
-      feedDeps(deps),
-      viewer,
-      channelId,
-      (e) => (e.type === 'message' && !fromBlocked(e.message) ? e.message : null),
-      budget,
-    );
+    live = await openFeed(deps, viewer, channelId, (e) => (e.type === 'message' && !fromBlocked(e.message) ? e.message : null), budget);
   } catch (e) {
     blocks.close();
     throw e;
@@ -101,7 +82,7 @@ export async function presenceFeed(
   budget: SharedBudget | null = null,
 ): Promise<AsyncIterableIterator<PresenceChange>> {
   return openFeed(
-    feedDeps(deps),
+    deps,
     viewer,
     input.ref?.id ?? null,
     (e) => (e.type === 'presence' ? visibleChange(e.change, viewer.sessionId) : null),

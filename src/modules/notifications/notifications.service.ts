@@ -79,11 +79,7 @@ export async function notificationFeed(
   /** The connection's outgoing budget (WebSocket): a client that stops reading is closed whichever feed floods it. */
   budget: SharedBudget | null = null,
 ): Promise<BoundedQueue<NotificationView>> {
-  const queue = feedQueue<NotificationView>(
-    { liveness: deps.liveness, sessions: deps.sessions, queueLimit: deps.config.SUBSCRIPTION_QUEUE_LIMIT },
-    viewer,
-    budget,
-  );
+  const queue = feedQueue<NotificationView>(deps, viewer, budget);
   const unsubscribe = await deps.pubsub
     .subscribe('user', viewer.userId, (e) => {
       if (e.type === 'notification') queue.push(e.notification);
