@@ -14,6 +14,9 @@ const pglite: Backend = {
   create: async () => ({ config: { DATA_DIR: 'memory://' }, drop: async () => {} }),
 };
 
+/** The embedded default, whatever TEST_BACKENDS says: for suites whose subject (HTTP, CORS, metrics, logs) does not depend on the backend. */
+export const embedded: Backend = pglite;
+
 /** A fresh, empty database on the server `url` names; `drop` removes it. */
 export async function freshDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `parley_test_${randomBytes(6).toString('hex')}`;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.js';
-import { backends } from '../../helpers/backends.js';
+import { embedded } from '../../helpers/backends.js';
 import { startServer, type TestServer } from '../../helpers/server.js';
 
-const pglite = backends().find((b) => b.name === 'pglite')!;
+const pglite = embedded;
 const QUERY = JSON.stringify({ query: '{ __typename }' });
 
 /** A browser's actual request and its preflight, from `origin`. */

@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.js';
-import { backends } from '../../helpers/backends.js';
+import { embedded } from '../../helpers/backends.js';
 import { startServer, type TestServer } from '../../helpers/server.js';
 
-const pglite = backends().find((b) => b.name === 'pglite')!;
+const pglite = embedded;
 
 /** A raw TCP connection to the server, with what it received and whether it has closed. */
 async function raw(server: TestServer) {

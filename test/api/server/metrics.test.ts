@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/backends.js';
+import { embedded } from '../../helpers/backends.js';
 import { freePort } from '../../helpers/port.js';
 import {
   feedsLive,
@@ -14,7 +14,7 @@ import {
   errorCode,
 } from '../../helpers/server.js';
 
-const pglite = backends().find((b) => b.name === 'pglite')!;
+const pglite = embedded;
 const SEND = 'mutation Send($c: ID!, $content: JSONObject!) { sendMessage(channelId: $c, content: $content) { messageId } }';
 
 /** One sample of a Prometheus text exposition; 0 when the series is not there yet. */

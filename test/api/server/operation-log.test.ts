@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/backends.js';
+import { embedded } from '../../helpers/backends.js';
 import { sse } from '../../helpers/sse.js';
 import { joinRoom, Q, startServer, subscribe, uniqueName, until, type Session, type TestServer } from '../../helpers/server.js';
 
-const pglite = backends().find((b) => b.name === 'pglite')!;
+const pglite = embedded;
 
 describe('the operation log', () => {
   const lines: Record<string, unknown>[] = [];
