@@ -38,5 +38,3 @@ export function redisKeys(prefix: string) {
     conns: (userId: string) => `${prefix}conns:${userId}`,
   };
 }
-
-export type RedisKeys = ReturnType<typeof redisKeys>;
