@@ -24,7 +24,7 @@ import { inputGuardPlugin } from './plugins/input-guard.js';
 import { schema } from './schema/index.js';
 import { compiledExecutionPlugin, type CompiledExecutionStats } from './plugins/compiled-execution.js';
 import { sharedExecutionPlugin, type SharedExecutionStats } from './plugins/shared-execution.js';
-import { attachWebSocket } from './transport/ws.js';
+import { attachWebSocket } from './transport/ws/index.js';
 import { graphiqlPage } from './transport/graphiql-page.js';
 import { MetricCounters } from './metrics/counters.js';
 import { createMetrics } from './metrics/prometheus.js';

@@ -71,6 +71,7 @@ const schema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: int(50).default(5_000),
   SESSION_CHECK_MS: int(100).default(30_000),
   WS_MAX_BACKLOG: int(1).default(1000),
+  WS_KEEPALIVE_MS: int(0).default(12_000),
   WORKERS: int(1).max(256).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Unset: on, except when NODE_ENV=production. */

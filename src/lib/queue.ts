@@ -146,3 +146,13 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
     return this;
   }
 }
+
+/** A source stream that can hand its events over as they come (BoundedQueue). */
+export interface Pipeable extends AsyncIterableIterator<unknown> {
+  pipe(sink: (event: unknown) => void): Promise<void>;
+  fail(error: unknown): void;
+}
+
+export function isPipeable(stream: object): stream is Pipeable {
+  return typeof (stream as Partial<Pipeable>).pipe === 'function' && typeof (stream as Partial<Pipeable>).fail === 'function';
+}

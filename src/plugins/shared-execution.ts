@@ -15,7 +15,8 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../schema/context.js';
 import { isSharedField } from '../schema/sharing.js';
-import { DirectStream, handOver, isPipeable, isPromise } from './direct-stream.js';
+import { isPromise } from '../lib/promise.js';
+import { isPipeable } from '../lib/queue.js';
 
 /**
  * The context a shared execution runs with: a selection is shared only when
@@ -48,7 +49,7 @@ export interface SharedExecutionStats {
  * of one per subscriber (the cost that bounds fan-out). Over SSE the result is
  * shared read-only: the plugins after it (error masking, SSE) build new
  * objects from it. Over WebSocket it is also masked and serialized once, and
- * each subscriber's frame is written straight to its socket (DirectStream).
+ * each subscriber's frame is written straight to its socket (DirectSink).
  */
 export function sharedExecutionPlugin(
   maskError: (error: unknown) => Error,
@@ -120,9 +121,8 @@ export function sharedExecutionPlugin(
       if (!isAsyncIterable(stream)) return stream;
       const direct = (args.contextValue as Partial<Context> | undefined)?.direct;
       if (direct && isPipeable(stream)) {
-        const directStream = new DirectStream(
+        return direct.pipe(
           stream,
-          direct,
           (event) => {
             stats.direct++;
             return typeof event === 'object' && event !== null
@@ -131,8 +131,6 @@ export function sharedExecutionPlugin(
           },
           (error) => maskError(toError(error)),
         );
-        handOver(args.contextValue, directStream);
-        return directStream;
       }
       return mapAsyncIterator(
         stream,

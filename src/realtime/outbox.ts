@@ -3,10 +3,10 @@ export const SLOW_CONSUMER_CLOSE_CODE = 4413;
 
 /**
  * One connection's outgoing budget: events queued for it across all its
- * subscriptions (each subscription also has at most one frame in flight,
- * because graphql-ws waits for every send to be flushed). When a client stops
- * reading, the queues fill, the budget runs out, and the connection is closed
- * instead of growing the server's memory.
+ * subscriptions, and direct frames written but not yet taken by the kernel
+ * (graphql-ws's own sends wait to be flushed instead). When a client stops
+ * reading, the budget runs out and the connection is closed instead of
+ * growing the server's memory.
  */
 export class Outbox {
   private used = 0;

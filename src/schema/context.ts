@@ -1,17 +1,27 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Deps } from '../deps.js';
 import type { HookRegistry } from '../hooks/registry.js';
-import type { SharedBudget } from '../lib/queue.js';
+import type { Pipeable, SharedBudget } from '../lib/queue.js';
 import { unauthenticated } from '../lib/errors.js';
 import type { Viewer } from '../domain/viewer.js';
 
 /**
  * Over WebSocket: one operation's way to its socket, for results serialized
- * once and shared by many subscribers (see shared-execution.ts).
+ * once and shared by many subscribers (see shared-execution.ts). The
+ * WebSocket transport (src/transport/ws) implements it.
  */
 export interface DirectSink {
-  /** Sends one `next` message with this JSON payload; false when the connection's backlog is full (it is being closed). */
-  write(payload: Buffer): boolean;
+  /**
+   * Takes over a subscription's source stream: each event's `next` payload
+   * (`payloadFor`, serialized JSON) is written straight to the socket as the
+   * event arrives. Returns the iterator subscribe returns; it yields nothing
+   * and ends when the stream does (with `toError` of its failure, masked).
+   */
+  pipe(
+    source: Pipeable,
+    payloadFor: (event: unknown) => Buffer | Promise<Buffer>,
+    toError: (error: unknown) => Error,
+  ): AsyncIterableIterator<never>;
 }
 
 /** What the transport hands yoga: over WebSocket, the viewer settled at connection init. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
 import { BoundedQueue } from '../../src/lib/queue.js';
-import { DirectStream, handOver, takeDirectStream } from '../../src/plugins/direct-stream.js';
+import { DirectStream } from '../../src/transport/ws/direct-stream.js';
 
 const overflow = () => new Error('behind');
 const masked = (e: unknown) => new GraphQLError(`masked: ${e instanceof Error ? e.message : String(e)}`);
@@ -53,14 +53,5 @@ describe('DirectStream (the WebSocket fast path of a subscription)', () => {
     await stream.return();
     expect(ended).toEqual(['source']);
     await expect(stream.next()).resolves.toEqual({ value: undefined, done: true });
-  });
-
-  it('is handed to the transport once, by the context of its operation', () => {
-    const context = {};
-    const stream = new DirectStream(new BoundedQueue<number>(10, overflow), sinkOf(), () => Buffer.from(''), masked);
-    handOver(context, stream);
-    expect(takeDirectStream({})).toBeUndefined();
-    expect(takeDirectStream(context)).toBe(stream);
-    expect(takeDirectStream(context)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
-import { withHooks } from '../../hooks/run.js';
 import { builder } from '../../schema/builder.js';
 import { viewerOf } from '../../schema/context.js';
+import { resolveHooked } from '../../schema/hooked.js';
 import type { Presence, PresenceChange } from '../../domain/types.js';
 import { presenceFeed } from '../messages/subscriptions.service.js';
 import type { ChannelFields as ChannelFieldsShape } from '../../domain/types.js';
@@ -83,24 +83,27 @@ builder.mutationFields((t) => ({
       persistence: t.arg.boolean({ defaultValue: true, description: 'false: messages this session sends are broadcast, never stored.' }),
       hidden: t.arg.boolean({ defaultValue: false, description: 'true: this session never shows in presence lists or events.' }),
     },
-    resolve: async (_, a, ctx) => {
-      const viewer = viewerOf(ctx);
-      await ctx.deps.rateLimits.consume('join', viewer.userId);
-      const input = { target: a.target, type: a.type, persistence: a.persistence ?? true, hidden: a.hidden ?? false };
-      return withHooks(ctx.hooks, 'joinChat', { viewer, clientAddress: ctx.clientAddress }, input, (i) => joinChat(ctx.deps, viewer, i));
-    },
+    resolve: (_, a, ctx) =>
+      resolveHooked(
+        ctx,
+        'joinChat',
+        // The service checks the target, with what it knows of the viewer's groups and blocks.
+        { limit: 'join', parse: (i) => i, show: (i) => i },
+        { target: a.target, type: a.type, persistence: a.persistence ?? true, hidden: a.hidden ?? false },
+        (viewer, i) => joinChat(ctx.deps, viewer, i),
+      ),
   }),
   leaveChat: t.boolean({
     description: "Ends this session's presence in the channel; true whether or not it was joined.",
     args: { channelId: t.arg.id({ required: true, description: 'The channel to leave.' }) },
-    resolve: (_, a, ctx) => {
-      const viewer = viewerOf(ctx);
-      const caller = { viewer, clientAddress: ctx.clientAddress };
-      const ref = channelFromId(a.channelId);
-      return withHooks(ctx.hooks, 'leaveChat', caller, { channelId: ref.id }, (i, hooked) =>
-        leaveChat(ctx.deps, viewer, hooked ? channelFromId(i.channelId) : ref),
-      );
-    },
+    resolve: (_, a, ctx) =>
+      resolveHooked(
+        ctx,
+        'leaveChat',
+        { parse: (i) => channelFromId(i.channelId), show: (ref) => ({ channelId: ref.id }) },
+        { channelId: a.channelId },
+        (viewer, ref) => leaveChat(ctx.deps, viewer, ref),
+      ),
   }),
 }));
 

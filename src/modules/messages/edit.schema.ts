@@ -1,10 +1,8 @@
-import { withHooks } from '../../hooks/run.js';
 import { channelFromId } from '../../domain/channel-ref.js';
 import { builder } from '../../schema/builder.js';
-import { viewerOf } from '../../schema/context.js';
-import { validateContent } from './content.js';
+import { resolveHooked } from '../../schema/hooked.js';
 import { updateMessage, removeMessage } from './edit.service.js';
-import { ChannelMessageAckRef } from './messages.schema.js';
+import { ChannelMessageAckRef, messageInput } from './messages.schema.js';
 
 builder.mutationFields((t) => ({
   updateMessage: t.field({
@@ -15,22 +13,18 @@ builder.mutationFields((t) => ({
       messageId: t.arg.id({ required: true, description: 'The message to change.' }),
       content: t.arg({ type: 'JSONObject', required: true, description: 'The new content, as for sendMessage.' }),
     },
-    resolve: async (_, a, ctx) => {
-      const viewer = viewerOf(ctx);
-      await ctx.deps.rateLimits.consume('send', viewer.userId);
-      // As for sendMessage: hooks see valid content and channels, checked again only after before hooks.
-      const max = ctx.deps.config.MAX_MESSAGE_BYTES;
-      const content = validateContent(a.content, max);
-      const ref = channelFromId(a.channelId);
-      const input = { channelId: ref.id, messageId: a.messageId, content };
-      return withHooks(ctx.hooks, 'updateMessage', { viewer, clientAddress: ctx.clientAddress }, input, (i, hooked) =>
-        updateMessage(
-          ctx.deps,
-          viewer,
-          hooked ? { ...i, ref: channelFromId(i.channelId), content: validateContent(i.content, max) } : { ...i, ref, content },
-        ),
-      );
-    },
+    resolve: (_, a, ctx) =>
+      resolveHooked(
+        ctx,
+        'updateMessage',
+        {
+          limit: 'send',
+          parse: (i) => ({ ...messageInput(ctx, i), messageId: i.messageId }),
+          show: (p) => ({ channelId: p.ref.id, messageId: p.messageId, content: p.content }),
+        },
+        { channelId: a.channelId, messageId: a.messageId, content: a.content },
+        (viewer, p) => updateMessage(ctx.deps, viewer, p),
+      ),
   }),
   removeMessage: t.field({
     type: ChannelMessageAckRef,
@@ -39,13 +33,16 @@ builder.mutationFields((t) => ({
       channelId: t.arg.id({ required: true, description: 'The channel the message is in.' }),
       messageId: t.arg.id({ required: true, description: 'The message to remove.' }),
     },
-    resolve: (_, a, ctx) => {
-      const viewer = viewerOf(ctx);
-      const ref = channelFromId(a.channelId);
-      const input = { channelId: ref.id, messageId: a.messageId };
-      return withHooks(ctx.hooks, 'removeMessage', { viewer, clientAddress: ctx.clientAddress }, input, (i, hooked) =>
-        removeMessage(ctx.deps, viewer, { ...i, ref: hooked ? channelFromId(i.channelId) : ref }),
-      );
-    },
+    resolve: (_, a, ctx) =>
+      resolveHooked(
+        ctx,
+        'removeMessage',
+        {
+          parse: (i) => ({ ref: channelFromId(i.channelId), messageId: i.messageId }),
+          show: (p) => ({ channelId: p.ref.id, messageId: p.messageId }),
+        },
+        { channelId: a.channelId, messageId: a.messageId },
+        (viewer, p) => removeMessage(ctx.deps, viewer, p),
+      ),
   }),
 }));

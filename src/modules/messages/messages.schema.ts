@@ -1,8 +1,8 @@
-import { withHooks } from '../../hooks/run.js';
 import { builder } from '../../schema/builder.js';
 import { exposeChannelFields } from '../../schema/channel-fields.js';
 import { channelFromId } from '../../domain/channel-ref.js';
-import { viewerOf } from '../../schema/context.js';
+import { viewerOf, type Context } from '../../schema/context.js';
+import { resolveHooked } from '../../schema/hooked.js';
 import { isNewStored, type ChatMessage } from '../../domain/types.js';
 import { decodeCursor, encodeCursor, resumePoint } from './cursor.js';
 import { MAX_FIRST } from '../../lib/page.js';
@@ -72,6 +72,12 @@ export const ChannelMessageAckRef = builder.objectRef<MessageAck>('ChannelMessag
   }),
 });
 
+/** A message's channel and content as sendMessage and updateMessage take them: content within MAX_MESSAGE_BYTES. */
+export function messageInput(ctx: Context, input: { channelId: string; content: unknown }) {
+  const content = validateContent(input.content, ctx.deps.config.MAX_MESSAGE_BYTES);
+  return { ref: channelFromId(input.channelId), content };
+}
+
 const ChannelMessageConnection = builder.connectionObject({ type: ChannelMessageRef, name: 'ChannelMessageConnection' }, {});
 
 // Declared with its own arguments (not t.connection) so the field has exactly the contract's arguments.
@@ -96,22 +102,20 @@ builder.queryField('channelMessages', (t) =>
       after: t.arg.string({ description: 'An edge cursor, pageInfo.endCursor or cacheableCursor.' }),
       forward: t.arg.boolean({ defaultValue: false, description: 'true: oldest to newest.' }),
     },
-    resolve: (_, a, ctx) => {
-      const viewer = viewerOf(ctx);
-      const ref = channelFromId(a.channelId);
-      const after = a.after == null ? null : decodeCursor(a.after, ref.id);
-      const input = { channelId: ref.id, first: a.first ?? 20, after: a.after ?? null, forward: a.forward ?? false };
-      return withHooks(ctx.hooks, 'channelMessages', { viewer, clientAddress: ctx.clientAddress }, input, (i, hooked) => {
-        if (!hooked) return channelMessages(ctx.deps, viewer, { ...i, ref, after, cursor: i.after });
-        const changed = channelFromId(i.channelId);
-        return channelMessages(ctx.deps, viewer, {
-          ...i,
-          ref: changed,
-          after: i.after == null ? null : decodeCursor(i.after, changed.id),
-          cursor: i.after,
-        });
-      });
-    },
+    resolve: (_, a, ctx) =>
+      resolveHooked(
+        ctx,
+        'channelMessages',
+        {
+          parse: (i) => {
+            const ref = channelFromId(i.channelId);
+            return { ...i, ref, after: i.after == null ? null : decodeCursor(i.after, ref.id), cursor: i.after };
+          },
+          show: (p) => ({ channelId: p.ref.id, first: p.first, after: p.cursor, forward: p.forward }),
+        },
+        { channelId: a.channelId, first: a.first ?? 20, after: a.after ?? null, forward: a.forward ?? false },
+        (viewer, p) => channelMessages(ctx.deps, viewer, p),
+      ),
   }),
 );
 
@@ -128,25 +132,14 @@ builder.mutationField('sendMessage', (t) =>
           'Your own id for the message, 1..128 characters: a retry with the same id in the same channel is acknowledged with the first message, stored and delivered once.',
       }),
     },
-    resolve: async (_, a, ctx) => {
-      const viewer = viewerOf(ctx);
-      await ctx.deps.rateLimits.consume('send', viewer.userId);
-      // Checked here, so hooks only ever see valid content and channels, and again only after before hooks (sanitized content must fit too).
-      const max = ctx.deps.config.MAX_MESSAGE_BYTES;
-      const content = validateContent(a.content, max);
-      const ref = channelFromId(a.channelId);
-      const caller = { viewer, clientAddress: ctx.clientAddress };
-      const clientMessageId = a.clientMessageId ?? null;
-      return withHooks(ctx.hooks, 'sendMessage', caller, { channelId: ref.id, content }, (i, hooked) =>
-        sendMessage(
-          ctx.deps,
-          viewer,
-          hooked
-            ? { ref: channelFromId(i.channelId), content: validateContent(i.content, max), clientMessageId }
-            : { ref, content, clientMessageId },
-        ),
-      );
-    },
+    resolve: (_, a, ctx) =>
+      resolveHooked(
+        ctx,
+        'sendMessage',
+        { limit: 'send', parse: (i) => messageInput(ctx, i), show: (p) => ({ channelId: p.ref.id, content: p.content }) },
+        { channelId: a.channelId, content: a.content },
+        (viewer, p) => sendMessage(ctx.deps, viewer, { ...p, clientMessageId: a.clientMessageId ?? null }),
+      ),
   }),
 );
 

@@ -5,7 +5,7 @@ import { feedsLive, joinRoom, Q, send, subscribe, uniqueName, until, suiteServer
 import { sse } from '../../helpers/sse.js';
 
 // WebSocket subscribers of a shared selection get frames built from one
-// serialization per event (src/transport/direct.ts); SSE subscribers go
+// serialization per event (src/transport/ws/); SSE subscribers go
 // through yoga's usual result pipeline. Both must see the same thing.
 describe.each(backends())('direct WebSocket delivery ($name)', (backend) => {
   const server = suiteServer(backend, { MAX_MESSAGE_BYTES: 200 * 1024, MAX_BODY_BYTES: 256 * 1024 });

@@ -1,42 +1,13 @@
-import type { DirectSink } from '../schema/context.js';
+import { isPromise } from '../../lib/promise.js';
+import type { Pipeable } from '../../lib/queue.js';
 
-/** A source stream that can hand its events over as they come (BoundedQueue). */
-export interface Pipeable extends AsyncIterableIterator<unknown> {
-  pipe(sink: (event: unknown) => void): Promise<void>;
-  fail(error: unknown): void;
-}
-
-export function isPipeable(stream: object): stream is Pipeable {
-  return typeof (stream as Partial<Pipeable>).pipe === 'function' && typeof (stream as Partial<Pipeable>).fail === 'function';
-}
-
-export function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
-  return typeof (x as Partial<Promise<T>>)?.then === 'function';
+/** Where a direct stream writes: one operation's `next` messages on its socket. */
+export interface NextWriter {
+  /** Sends one `next` message with this JSON payload; false when the connection's backlog is full (it is being closed). */
+  write(payload: Buffer): boolean;
 }
 
 const DONE: IteratorResult<never> = { value: undefined, done: true };
-
-// Direct streams by the context of their operation, until the transport takes them.
-const handedOver = new WeakMap<object, DirectStream>();
-
-/** Leaves the direct stream of an operation for its transport to take (takeDirectStream). */
-export function handOver(context: unknown, stream: DirectStream): void {
-  if (typeof context === 'object' && context !== null) handedOver.set(context, stream);
-}
-
-/**
- * The direct stream an operation's subscribe made, for the transport to
- * iterate as is. Envelop wraps every subscription's iterator (masking each
- * result, reporting errors to plugins), several objects and promises that
- * live as long as the subscription; a direct stream yields nothing and masks
- * its own error, so those wrappers have nothing to do.
- */
-export function takeDirectStream(context: unknown): DirectStream | undefined {
-  if (typeof context !== 'object' || context === null) return undefined;
-  const stream = handedOver.get(context);
-  handedOver.delete(context);
-  return stream;
-}
 
 /**
  * Writes each event's shared payload to the socket as the event arrives: no
@@ -57,7 +28,7 @@ export class DirectStream implements AsyncIterableIterator<never> {
 
   constructor(
     private readonly stream: Pipeable,
-    private readonly direct: DirectSink,
+    private readonly direct: NextWriter,
     private readonly payloadFor: (event: unknown) => Buffer | Promise<Buffer>,
     /** The error the client sees when the stream fails, masked. */
     toError: (error: unknown) => Error,
