@@ -71,4 +71,8 @@ export interface NotificationView {
   read: boolean;
 }
 
-export type UserEvent = { type: 'notification'; notification: NotificationView } | { type: 'blocked' | 'unblocked'; userIds: string[] };
+export type UserEvent =
+  | { type: 'notification'; notification: NotificationView }
+  | { type: 'blocked' | 'unblocked'; userIds: string[] }
+  /** The user's inbox entry for the channel changed other than through the channel's messages: marked read, hidden, added or removed. */
+  | { type: 'inbox'; channelId: string };

@@ -25,6 +25,11 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
     private readonly shared: SharedBudget | null = null,
   ) {}
 
+  /** Ended, by end(), fail() or the consumer. */
+  get isDone(): boolean {
+    return this.done;
+  }
+
   /** Runs once, when the queue ends for any reason. */
   onEnd(fn: () => void): void {
     if (this.done) fn();

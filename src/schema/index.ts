@@ -7,6 +7,7 @@ import '../modules/messages/edit.schema.js';
 import '../modules/groups/groups.schema.js';
 import '../modules/blocks/blocks.schema.js';
 import '../modules/notifications/notifications.schema.js';
+import '../modules/inbox/inbox.schema.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

@@ -185,6 +185,13 @@ export async function historyIds(server: Pick<Endpoint, 'gql'>, s: Pick<Session,
   }
 }
 
+/** Another session of the same user: the device signs in again, as a second tab or a reinstall would. */
+export async function anotherSession(server: Pick<Endpoint, 'gql'>, s: Session): Promise<Session> {
+  const r = await server.gql(`mutation($d: String!) { authenticateDevice(deviceId: $d) { token sessionId } }`, { d: s.deviceId });
+  if (!r.data) throw new Error(`sign-in failed: ${JSON.stringify(r.errors)}`);
+  return { ...s, token: r.data.authenticateDevice.token, sessionId: r.data.authenticateDevice.sessionId };
+}
+
 /** Waits (with a deadline, polling) until a condition holds. */
 export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 import { dropRedisPrefix, freshDatabase } from '../helpers/backends.js';
 import { clusterEnv, startNode, type NodeProcess } from '../helpers/nodes.js';
 import { contents } from '../helpers/random-json.js';
-import { historyIds, joinRoom, Q, send, subscribe, uniqueName, until, type Session, errorCode } from '../helpers/server.js';
+import { MarkChannelReadDocument, OnInboxDocument } from '../generated/operations.js';
+import { anotherSession, historyIds, joinRoom, Q, send, subscribe, uniqueName, until, type Session, errorCode } from '../helpers/server.js';
 
 const DATABASE = process.env.TEST_DATABASE_URL;
 const REDIS = process.env.TEST_REDIS_URL;
@@ -173,6 +174,26 @@ describe.skipIf(!DATABASE || !REDIS)('three server processes on PostgreSQL and R
     const marker = await send(a, other.s, other.channelId, { marker: true });
     // Nothing from the channel she left: the next event is the marker from the one she joined.
     expect((await all.next()).id).toBe(marker.messageId);
+  });
+
+  it('keeps a user’s inbox live on every process: a message sent on one, a mark set on another', async () => {
+    const room = uniqueName('room');
+    const ada = await member(a, room);
+    const bob = await member(b, room);
+    const laptop = subscribe(bob.client, OnInboxDocument);
+    await b.subscriptions(1);
+    // The same user on a third process, as a phone would be.
+    const phone = await anotherSession(c, bob.s);
+    const phoneWs = c.ws(phone);
+    await connected(phoneWs);
+    const phoneFeed = subscribe(phoneWs, OnInboxDocument);
+    await c.subscriptions(1);
+    const sent = await send(a, ada.s, ada.channelId, { text: 'across processes' });
+    for (const feed of [laptop, phoneFeed]) {
+      expect(await feed.next()).toMatchObject({ channelId: ada.channelId, unreadCount: 1, lastMessage: { id: sent.messageId } });
+    }
+    await c.gql(MarkChannelReadDocument, { c: ada.channelId }, phone.token);
+    expect(await laptop.next()).toMatchObject({ channelId: ada.channelId, unreadCount: 0, lastReadMessageId: sent.messageId });
   });
 
   it('resumes with `after` on another process under a steady stream of sends, with no gap and no duplicate', async () => {

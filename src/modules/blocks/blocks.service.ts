@@ -62,7 +62,7 @@ export async function followBlocks(deps: Deps, userId: string): Promise<BlockSet
     }
   };
   const unsubscribe = await deps.pubsub.subscribe('user', userId, (e) => {
-    if (e.type === 'notification') return;
+    if (e.type !== 'blocked' && e.type !== 'unblocked') return;
     if (pending) pending.push(e);
     else apply(e);
   });

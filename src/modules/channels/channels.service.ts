@@ -1,3 +1,4 @@
+import { addToInbox } from '../inbox/inbox.service.js';
 import type { Deps } from '../../deps.js';
 import { badInput } from '../../lib/errors.js';
 import type { Presence } from '../../domain/types.js';
@@ -81,6 +82,10 @@ export async function joinChat(deps: Deps, viewer: Viewer, input: JoinInput): Pr
         throw e;
       }
     }
+    // Rooms are in the inbox of those who joined them with persistence on; a direct chat is in both users' once either joins.
+    if (ref.type === 'DIRECT')
+      await addToInbox(deps, [viewer.userId, ref.userIdOne === viewer.userId ? ref.userIdTwo! : ref.userIdOne!], ref);
+    else if (ref.type === 'GROUP' || input.persistence) await addToInbox(deps, [viewer.userId], ref);
     if (ref.type === 'DIRECT') await afterDirectJoin(deps, viewer, ref);
   };
   if (ref.type === 'ROOM') await join();

@@ -4,6 +4,7 @@ import type { Group } from '../../generated/prisma/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { ChatMessage, NotificationView } from '../../domain/types.js';
 import { groupRef } from '../../domain/channel-ref.js';
+import { inboxChanged } from '../inbox/inbox.service.js';
 import { appendMessage } from '../messages/messages.service.js';
 import { createNotifications, publishNotifications, type NewNotification } from '../notifications/notifications.service.js';
 import type { Viewer } from '../../domain/viewer.js';
@@ -69,6 +70,8 @@ export async function changeGroup(
     // The event first, so a removed user's open feeds still show why they stop.
     for (const message of messages) await deps.pubsub.publish('channel', channelId, { type: 'message', message });
     for (const userId of removed) await deps.presence.leaveCommitted({ channelId, userId });
+    // Membership moved the channel into or out of these users' inboxes (a trigger keeps InboxEntry in step).
+    await inboxChanged(deps, [...new Set(messages.map((m) => String(m.content.userId)))], channelId);
     await publishNotifications(deps, notes);
   });
 }

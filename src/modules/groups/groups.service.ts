@@ -1,4 +1,5 @@
 import { uuidv7 } from 'uuidv7';
+import { inboxChanged } from '../inbox/inbox.service.js';
 import type { Deps } from '../../deps.js';
 import { AppError, badInput, forbidden } from '../../lib/errors.js';
 import { isUniqueViolation } from '../../lib/prisma-errors.js';
@@ -37,6 +38,7 @@ export async function createGroup(
     if (isUniqueViolation(e)) throw new AppError('CONFLICT', `A group named "${name}" exists; choose another name.`);
     throw e;
   }
+  await inboxChanged(deps, [viewer.userId], groupRef(id).id);
   return { id, name, description: input.description ?? null, open: input.open, memberCount: 1 };
 }
 

@@ -74,7 +74,12 @@ export async function removeMessage(deps: Deps, viewer: Viewer, input: { ref: Ch
           : null;
       if (!isAdmin(me?.role)) throw forbidden('Only the sender, or in a group channel its admins, may remove a message.');
     }
-    await deps.prisma.message.delete({ where: { id: row.id } });
+    // A removed chat message stops counting as unread wherever it was (see UncountedChat).
+    await deps.db.query(
+      `WITH d AS (DELETE FROM "Message" WHERE id = $1 RETURNING "channelId", "chatSeq")
+       INSERT INTO "UncountedChat" ("channelId", "chatSeq") SELECT "channelId", "chatSeq" FROM d ON CONFLICT DO NOTHING`,
+      [row.id],
+    );
     // The broadcast names the removed message but no longer carries its content.
     return fromRow(row, ref, { code: MessageCode.REMOVE, content: {}, updateTime: laterThan(row.updateTime) });
   });

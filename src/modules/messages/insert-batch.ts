@@ -1,6 +1,6 @@
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../db/index.js';
-import type { ChatMessage } from '../../domain/types.js';
+import { MessageCode, type ChatMessage } from '../../domain/types.js';
 import type { ChannelRef } from '../../domain/channel-ref.js';
 import { chatMessage } from './message-shape.js';
 
@@ -13,23 +13,44 @@ export interface NewMessage {
   clientMessageId?: string | null;
 }
 
+const CHAT = MessageCode.CHAT;
+
 // One statement, so one round trip and its own transaction: the UPDATE takes
-// the channel's row lock and reserves `n` sequence numbers, the INSERT stores
-// the rows in the batch's order. Writers in other processes queue on that row
-// lock, so per-channel commit order is sequence order. A channel that does not
-// exist yields no row and inserts nothing. A row whose client message id the
-// sender already used in this channel (a retry racing with the first send on
-// another process) is skipped, leaving its sequence number unused; the caller
-// acknowledges the stored one instead.
+// the channel's row lock and reserves `n` sequence numbers and the batch's
+// chat ordinals (unread counts are differences of ordinals), the INSERT stores
+// the rows in the batch's order, and each sender's read mark moves to their
+// newest message. Writers in other processes queue on that row lock, so
+// per-channel commit order is sequence order. A channel that does not exist
+// yields no row and inserts nothing. A row whose client message id the sender
+// already used in this channel (a retry racing with the first send on
+// another process) is skipped, leaving its sequence number unused and its
+// chat ordinal uncounted; the caller acknowledges the stored one instead.
 const INSERT_BATCH = `
 WITH c AS (
-  UPDATE "Channel" SET "lastSeq" = "lastSeq" + $2 WHERE id = $1 RETURNING "lastSeq" - $2 AS base
-), ins AS (
-  INSERT INTO "Message" (id, "channelId", seq, code, "senderId", username, content, "clientMessageId", "createTime", "updateTime")
-  SELECT m.v->>'id', $1, c.base + m.n, (m.v->>'code')::int, m.v->>'senderId', m.v->>'username', m.v->'content', m.v->>'clientMessageId', $3::timestamp(3), $3::timestamp(3)
+  UPDATE "Channel" SET
+    "lastSeq" = "lastSeq" + $2,
+    "chatCount" = "chatCount" + $5,
+    "lastChatSeq" = CASE WHEN $5 > 0 THEN "lastSeq" + $6 ELSE "lastChatSeq" END,
+    "lastChatTime" = CASE WHEN $5 > 0 THEN $3::timestamp(3) ELSE "lastChatTime" END,
+    "lastChatSenderId" = CASE WHEN $5 > 0 THEN $7 ELSE "lastChatSenderId" END
+  WHERE id = $1
+  RETURNING "lastSeq" - $2 AS base, "chatCount" - $5 AS chat_base
+), batch AS (
+  SELECT m.v, c.base + m.n AS seq, c.chat_base + (m.v->>'cs')::bigint AS chat_seq
   FROM c, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS m(v, n)
+), ins AS (
+  INSERT INTO "Message" (id, "channelId", seq, code, "senderId", username, content, "clientMessageId", "createTime", "updateTime", "chatSeq")
+  SELECT v->>'id', $1, seq, (v->>'code')::int, v->>'senderId', v->>'username', v->'content', v->>'clientMessageId', $3::timestamp(3), $3::timestamp(3), chat_seq
+  FROM batch
   ON CONFLICT ("channelId", "senderId", "clientMessageId") DO NOTHING
-  RETURNING id
+  RETURNING id, "senderId", seq, "chatSeq", code
+), uncounted AS (
+  INSERT INTO "UncountedChat" ("channelId", "chatSeq")
+  SELECT $1, chat_seq FROM batch WHERE (v->>'code')::int = ${CHAT} AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.id = batch.v->>'id')
+), marks AS (
+  UPDATE "InboxEntry" e SET "readSeq" = s.seq, "readChat" = s."chatSeq", "lastReadMessageId" = s.id, "readTime" = $3::timestamp(3)
+  FROM (SELECT DISTINCT ON ("senderId") "senderId", id, seq, "chatSeq" FROM ins WHERE code = ${CHAT} ORDER BY "senderId", seq DESC) s
+  WHERE e."userId" = s."senderId" AND e."channelId" = $1 AND e."readSeq" < s.seq
 )
 SELECT base::text AS base, (SELECT coalesce(array_agg(id), '{}') FROM ins) AS inserted FROM c`;
 
@@ -41,17 +62,37 @@ SELECT base::text AS base, (SELECT coalesce(array_agg(id), '{}') FROM ins) AS in
 export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRef, items: NewMessage[]): Promise<(ChatMessage | null)[]> {
   const channelId = ref.id;
   const now = new Date();
-  const rows = items.map((m) => ({
-    id: uuidv7(),
-    code: m.code,
-    senderId: m.senderId,
-    username: m.username,
-    content: m.content,
-    clientMessageId: m.clientMessageId ?? null,
-  }));
+  // cs: chat messages in the batch up to this row; the row's chatSeq is the channel's count before the batch plus cs.
+  let chats = 0;
+  let lastChat = 0;
+  let lastChatSender: string | null = null;
+  const rows = items.map((m, i) => {
+    if (m.code === CHAT) {
+      chats++;
+      lastChat = i + 1;
+      lastChatSender = m.senderId;
+    }
+    return {
+      id: uuidv7(),
+      code: m.code,
+      senderId: m.senderId,
+      username: m.username,
+      content: m.content,
+      clientMessageId: m.clientMessageId ?? null,
+      cs: chats,
+    };
+  });
   // Timestamps are stored as UTC wall-clock time, as Prisma stores them.
   const utc = now.toISOString().slice(0, 23);
-  const result = await db.query<{ base: string; inserted: string[] }>(INSERT_BATCH, [channelId, items.length, utc, JSON.stringify(rows)]);
+  const result = await db.query<{ base: string; inserted: string[] }>(INSERT_BATCH, [
+    channelId,
+    items.length,
+    utc,
+    JSON.stringify(rows),
+    chats,
+    lastChat,
+    lastChatSender,
+  ]);
   if (!result[0]) throw new Error(`channel ${channelId} has no row to store messages in`);
   const base = BigInt(result[0].base);
   const inserted = new Set(result[0].inserted);

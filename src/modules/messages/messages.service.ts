@@ -185,10 +185,24 @@ function newChat(channelId: string, i: PendingSend): NewMessage {
 
 /** Appends inside a caller's transaction (group events are stored with the membership change they describe). */
 export async function appendMessage(tx: Prisma.TransactionClient, ref: ChannelRef, m: Omit<NewMessage, 'channelId'>): Promise<ChatMessage> {
-  const channel = await tx.channel.update({ where: { id: ref.id }, data: { lastSeq: { increment: 1 } }, select: { lastSeq: true } });
+  if (m.code === MessageCode.CHAT) throw new Error('appendMessage stores group events; chat messages go through insertMessages');
+  const channel = await tx.channel.update({
+    where: { id: ref.id },
+    data: { lastSeq: { increment: 1 } },
+    select: { lastSeq: true, chatCount: true },
+  });
   const now = new Date();
   const row = await tx.message.create({
-    data: { id: uuidv7(), channelId: ref.id, seq: channel.lastSeq, createTime: now, updateTime: now, ...m, content: m.content as object },
+    data: {
+      id: uuidv7(),
+      channelId: ref.id,
+      seq: channel.lastSeq,
+      chatSeq: channel.chatCount,
+      createTime: now,
+      updateTime: now,
+      ...m,
+      content: m.content as object,
+    },
   });
   return fromRow(row, ref);
 }

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { backends } from '../../helpers/backends.js';
+import {
+  anotherSession,
+  feedsLive,
+  joinRoom,
+  send,
+  subscribe,
+  suiteServer,
+  uniqueName,
+  type Session,
+  type TestServer,
+} from '../../helpers/server.js';
+import { createGroup, ok, S } from '../../helpers/social.js';
+import { HideChannelDocument, JoinGroupChannelDocument, MarkChannelReadDocument, OnInboxDocument } from '../../generated/operations.js';
+
+async function inboxUpdates(server: TestServer, s: Session) {
+  const sub = subscribe(server.ws(s), OnInboxDocument);
+  await feedsLive(server, s, 1);
+  return sub;
+}
+
+describe.each(backends())('inboxUpdate ($name)', (backend) => {
+  const server = suiteServer(backend);
+
+  it('shows every session of the user its entry as it changes, each viewer their own counts', async () => {
+    const [ada, bob] = [await server.signIn(), await server.signIn()];
+    const phone = await anotherSession(server, bob);
+    const name = uniqueName('room');
+    const room = await joinRoom(server, ada, name);
+    await joinRoom(server, bob, name);
+    const [laptopFeed, phoneFeed, adaFeed] = [
+      await inboxUpdates(server, bob),
+      await inboxUpdates(server, phone),
+      await inboxUpdates(server, ada),
+    ];
+
+    const sent = await send(server, ada, room, { text: 'hi bob' });
+    for (const feed of [laptopFeed, phoneFeed]) {
+      expect(await feed.next()).toMatchObject({
+        channelId: room,
+        unreadCount: 1,
+        lastMessage: { id: sent.messageId, content: { text: 'hi bob' } },
+      });
+    }
+    // The same message, seen by its sender: nothing unread, her mark on it.
+    expect(await adaFeed.next()).toMatchObject({ channelId: room, unreadCount: 0, lastReadMessageId: sent.messageId });
+
+    // Read on the phone: the laptop's badge clears.
+    await server.gql(MarkChannelReadDocument, { c: room }, phone.token);
+    expect(await laptopFeed.next()).toMatchObject({ channelId: room, unreadCount: 0, lastReadMessageId: sent.messageId });
+    expect(await phoneFeed.next()).toMatchObject({ channelId: room, unreadCount: 0 });
+  });
+
+  it('adds an entry when the user joins a group, and removes it once when they are kicked', async () => {
+    const [ada, bob] = [await server.signIn(), await server.signIn()];
+    const groupId = await createGroup(server, ada);
+    const c = `group:${groupId}`;
+    await ok(server, JoinGroupChannelDocument, { g: groupId }, ada);
+    const feed = await inboxUpdates(server, bob);
+    await ok(server, S.joinGroup, { g: groupId }, bob);
+    expect(await feed.next()).toMatchObject({ channelId: c, type: 'GROUP', unreadCount: 0, removed: false });
+    // Bob follows the new entry without joining the channel or subscribing again.
+    const sent = await send(server, ada, c, { text: 'welcome' });
+    expect(await feed.next()).toMatchObject({ channelId: c, unreadCount: 1, lastMessage: { id: sent.messageId } });
+
+    await ok(server, S.kick, { g: groupId, u: [bob.userId] }, ada);
+    expect(await feed.next()).toMatchObject({ channelId: c, removed: true, unreadCount: 0, lastMessage: null });
+    // Nothing more of that group reaches him: the next update is from elsewhere.
+    await send(server, ada, c, { text: 'after the kick' });
+    const name = uniqueName('room');
+    const room = await joinRoom(server, bob, name);
+    expect(await feed.next()).toMatchObject({ channelId: room });
+  });
+
+  it('shows an entry hidden, keeps it hidden through a blocked user’s message, and back with a new one', async () => {
+    const [ada, bob, cy] = [await server.signIn(), await server.signIn(), await server.signIn()];
+    const name = uniqueName('room');
+    const room = await joinRoom(server, ada, name);
+    await joinRoom(server, bob, name);
+    await joinRoom(server, cy, name);
+    await ok(server, S.block, { u: [cy.userId] }, bob);
+    const feed = await inboxUpdates(server, bob);
+    await ok(server, HideChannelDocument, { c: room }, bob);
+    expect(await feed.next()).toMatchObject({ channelId: room, hidden: true });
+    await send(server, cy, room, { text: 'blocked' });
+    const back = await send(server, ada, room, { text: 'back' });
+    // The blocked user's message brought nothing; ada's brings the entry back.
+    expect(await feed.next()).toMatchObject({ channelId: room, hidden: false, unreadCount: 1, lastMessage: { id: back.messageId } });
+  });
+
+  it('needs a signed-in user', async () => {
+    const sub = subscribe(server.ws(null), OnInboxDocument);
+    // Refused at connection init, before any inbox is read.
+    expect((await sub.error()).code).toBe(4403);
+  });
+});
