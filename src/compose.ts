@@ -27,6 +27,7 @@ import { createLocalLiveness } from './realtime/liveness.js';
 import { OrderedPubSub, type MessageStore } from './realtime/ordered.js';
 import { PresenceService } from './realtime/presence.js';
 import { createRedisTracker } from './realtime/redis-tracker.js';
+import { memoryWindows, redisWindows } from './realtime/windows.js';
 import { createMemoryTracker } from './realtime/tracker.js';
 import type { ChatMessage } from './domain/types.js';
 
@@ -80,6 +81,7 @@ export async function createDeps(config: Config, log: Logger, counters: Counters
       sessions,
       redis: null,
       connections: createMemoryConnectionLimit(config.MAX_CONNECTIONS_PER_USER),
+      windows: memoryWindows(),
     };
   }
 
@@ -132,7 +134,7 @@ export async function createDeps(config: Config, log: Logger, counters: Counters
   // Endings published while this process could not hear them are found by reading the sessions again.
   redis.onResume(() => void sessions.recheck());
   const rateLimits = await createRateLimits(config, log, redis, rateLimited);
-  return { ...base, rateLimits, pubsub, tracker, presence, liveness, sessions, redis, connections };
+  return { ...base, rateLimits, pubsub, tracker, presence, liveness, sessions, redis, connections, windows: redisWindows(redis) };
 }
 
 /** Feeds (SSE and WebSocket alike) of a session that ends stop; the WebSocket transport closes its sockets. */

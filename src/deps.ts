@@ -16,6 +16,7 @@ import type { Feeds } from './realtime/feed.js';
 import type { Liveness } from './realtime/liveness.js';
 import type { Presences } from './realtime/presence.js';
 import type { Tracker } from './realtime/tracker.js';
+import type { Windows } from './realtime/windows.js';
 
 /**
  * Everything services use, as interfaces of the layers below them. Built once
@@ -47,4 +48,6 @@ export interface Deps {
   counters: Counters;
   /** Transient messages by the sender's retry key (clientMessageId), so a retry is answered with the first send. */
   recentTransients: RecentMap<ChatMessage>;
+  /** Time windows shared by every process (typing renewals, read receipts once a second). */
+  windows: Windows;
 }

@@ -56,7 +56,29 @@ export interface PresenceChange {
   leaves: Presence[];
 }
 
-export type ChannelEvent = { type: 'message'; message: ChatMessage } | { type: 'presence'; change: PresenceChange };
+/** A session started or stopped typing in a channel; never stored. */
+export interface TypingChange {
+  channelId: string;
+  userId: string;
+  username: string;
+  sessionId: string;
+  typing: boolean;
+}
+
+/** A member's read mark in a direct chat or small group, as read receipts show it. */
+export interface ReadChange {
+  channelId: string;
+  userId: string;
+  username: string;
+  lastReadMessageId: string;
+  readTime: Date;
+}
+
+export type ChannelEvent =
+  | { type: 'message'; message: ChatMessage }
+  | { type: 'presence'; change: PresenceChange }
+  | { type: 'typing'; change: TypingChange }
+  | { type: 'read'; read: ReadChange };
 
 export type SessionEvent = { type: 'joined' | 'left'; channelId: string };
 

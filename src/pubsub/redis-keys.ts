@@ -36,5 +36,7 @@ export function redisKeys(prefix: string) {
     },
     /** Hash per user: one field per open connection (MAX_CONNECTIONS_PER_USER). */
     conns: (userId: string) => `${prefix}conns:${userId}`,
+    /** A time window (realtime/windows.ts): exists while it is open. */
+    window: (key: string) => `${prefix}window:${key}`,
   };
 }

@@ -40,6 +40,7 @@ export const decodeTopic: { [K in TopicKind]: (parsed: TopicMap[K]) => TopicMap[
       event.message.createTime = date(event.message.createTime);
       event.message.updateTime = date(event.message.updateTime);
     }
+    if (event.type === 'read') event.read.readTime = date(event.read.readTime);
     return event;
   },
   session: (event) => event,

@@ -8,6 +8,7 @@ import '../modules/groups/groups.schema.js';
 import '../modules/blocks/blocks.schema.js';
 import '../modules/notifications/notifications.schema.js';
 import '../modules/inbox/inbox.schema.js';
+import '../modules/activity/activity.schema.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

@@ -4,7 +4,13 @@ import { Redis } from 'ioredis';
 import { dropRedisPrefix, freshDatabase } from '../helpers/backends.js';
 import { clusterEnv, startNode, type NodeProcess } from '../helpers/nodes.js';
 import { contents } from '../helpers/random-json.js';
-import { MarkChannelReadDocument, OnInboxDocument } from '../generated/operations.js';
+import {
+  JoinDirectDocument,
+  MarkChannelReadDocument,
+  OnActivityDocument,
+  OnInboxDocument,
+  SendTypingDocument,
+} from '../generated/operations.js';
 import { anotherSession, historyIds, joinRoom, Q, send, subscribe, uniqueName, until, type Session, errorCode } from '../helpers/server.js';
 
 const DATABASE = process.env.TEST_DATABASE_URL;
@@ -194,6 +200,39 @@ describe.skipIf(!DATABASE || !REDIS)('three server processes on PostgreSQL and R
     }
     await c.gql(MarkChannelReadDocument, { c: ada.channelId }, phone.token);
     expect(await laptop.next()).toMatchObject({ channelId: ada.channelId, unreadCount: 0, lastReadMessageId: sent.messageId });
+  });
+
+  it('shows typing on every process, and a renewal through another process within 2 s is not shown again', async () => {
+    const room = uniqueName('room');
+    const ada = await member(a, room);
+    const bob = await member(b, room);
+    const activity = subscribe(bob.client, OnActivityDocument, { c: ada.channelId });
+    await b.subscriptions(1);
+    await a.gql(SendTypingDocument, { c: ada.channelId }, ada.s.token);
+    expect(await activity.next()).toMatchObject({ userId: ada.s.userId, typing: true });
+    // The same session renews through B, then stops through C: one start, one stop.
+    expect((await b.gql(SendTypingDocument, { c: ada.channelId }, ada.s.token)).data).toEqual({ sendTyping: true });
+    await c.gql(SendTypingDocument, { c: ada.channelId, typing: false }, ada.s.token);
+    expect(await activity.next()).toMatchObject({ userId: ada.s.userId, typing: false });
+  });
+
+  it('sends one read receipt for marks set through two processes within a second, carrying the later one', async () => {
+    const ada = await a.signIn();
+    const bob = await b.signIn();
+    const channelId = (await a.gql(JoinDirectDocument, { u: bob.userId }, ada.token)).data.joinChat.id;
+    await b.gql(JoinDirectDocument, { u: ada.userId }, bob.token);
+    const first = await send(a, ada, channelId, { n: 1 });
+    const second = await send(a, ada, channelId, { n: 2 });
+    const adaWs = c.ws(ada);
+    await connected(adaWs);
+    await c.gql(Q.join, { t: bob.userId, type: 'DIRECT', p: true, h: false }, ada.token);
+    const activity = subscribe(adaWs, OnActivityDocument, { c: channelId });
+    await c.subscriptions(1);
+    await a.gql(MarkChannelReadDocument, { c: channelId, m: first.messageId }, bob.token);
+    await b.gql(MarkChannelReadDocument, { c: channelId, m: second.messageId }, bob.token);
+    expect(await activity.next()).toMatchObject({ __typename: 'ReadEvent', userId: bob.userId, lastReadMessageId: second.messageId });
+    await b.gql(SendTypingDocument, { c: channelId }, bob.token);
+    expect(await activity.next()).toMatchObject({ __typename: 'TypingEvent', userId: bob.userId });
   });
 
   it('resumes with `after` on another process under a steady stream of sends, with no gap and no duplicate', async () => {

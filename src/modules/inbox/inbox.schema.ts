@@ -5,6 +5,7 @@ import { viewerOf } from '../../schema/context.js';
 import { ChannelTypeEnum } from '../channels/channels.schema.js';
 import { ChannelMessageRef } from '../messages/messages.schema.js';
 import { inboxFeed } from './inbox-feed.js';
+import { channelReads, type ReadState } from './receipts.service.js';
 import { hideChannel, inboxPage, markRead, unreadCounts, type InboxEntry, type UnreadCounts } from './inbox.service.js';
 
 // Every field here is the viewing user's own (counts, mark, what their blocks hide): none is shared between subscribers.
@@ -91,5 +92,25 @@ builder.subscriptionField('inboxUpdate', (t) =>
       'Changes to your inbox, on every one of your sessions: a new last message, counts that changed, a read mark moved on another device, an entry hidden or added. An entry that left the inbox (you left the group, were kicked or banned) comes once with removed: true.',
     subscribe: (_, __, ctx) => inboxFeed(ctx.deps, viewerOf(ctx), ctx.outbox),
     resolve: (e) => e,
+  }),
+);
+
+const ReadStateRef = builder.objectRef<ReadState>('ReadState').implement({
+  description: "A member's read mark.",
+  fields: (t) => ({
+    userId: t.exposeID('userId', { description: 'The member.' }),
+    username: t.exposeString('username', { description: 'Their username.' }),
+    lastReadMessageId: t.exposeID('lastReadMessageId', { nullable: true, description: 'The message their mark is at.' }),
+    readTime: t.expose('readTime', { type: 'DateTime', nullable: true, description: 'When it moved there.' }),
+  }),
+});
+
+builder.queryField('channelReads', (t) =>
+  t.field({
+    type: [ReadStateRef],
+    description:
+      "Members' read marks (those who have one), most recent first: direct chats and groups (FORBIDDEN for rooms). In groups of more than 100 members, the 100 most recent marks.",
+    args: { channelId: t.arg.id({ required: true, description: 'A direct chat or a group channel you may read.' }) },
+    resolve: (_, a, ctx) => channelReads(ctx.deps, viewerOf(ctx), channelFromId(a.channelId)),
   }),
 );

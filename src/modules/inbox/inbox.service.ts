@@ -6,6 +6,7 @@ import { badInput, notFound } from '../../lib/errors.js';
 import { checkFirst, decodeKey, toPage, type Page } from '../../lib/page.js';
 import { assertMayAccess } from '../channels/access.js';
 import { chatMessage } from '../messages/message-shape.js';
+import { announceRead } from './receipts.service.js';
 import { ADD, HIDE, INBOX_PAGE, MARK_ALL, MARK_AT, ONE_ENTRY, UNREAD_COUNTS } from './inbox-sql.js';
 
 /** One channel in a user's inbox, as that user sees it. */
@@ -146,6 +147,7 @@ export async function markRead(deps: Deps, viewer: Viewer, ref: ChannelRef, mess
     await deps.db.query(MARK_AT, [viewer.userId, ref.id, messageId, utcNow()]);
   }
   await inboxChanged(deps, [viewer.userId], ref.id);
+  await announceRead(deps, viewer, ref);
   return entryOf(deps, viewer, ref);
 }
 
