@@ -29,6 +29,11 @@ export function directRef(a: string, b: string): ChannelRef {
   return { id: `direct:${one}:${two}`, type: 'DIRECT', roomName: null, groupId: null, userIdOne: one, userIdTwo: two };
 }
 
+/** In a direct chat, the user who is not `userId`. */
+export function otherUser(ref: ChannelRef, userId: string): string {
+  return ref.userIdOne === userId ? ref.userIdTwo! : ref.userIdOne!;
+}
+
 export function parseChannelId(id: string): ChannelRef | null {
   const colon = id.indexOf(':');
   if (colon < 0) return null;

@@ -206,6 +206,14 @@ export function feedsLive(server: TestServer, session: Session, n: number) {
   return until(() => server.app.deps.feeds.count(session.sessionId) >= n, 5000, `${n} live subscriptions`);
 }
 
+/** A subscription on a new graphql-ws client of the session, once the server has it live. */
+export async function liveSubscription(server: TestServer, session: Session, query: Operation, variables: Record<string, unknown> = {}) {
+  const before = server.app.deps.feeds.count(session.sessionId);
+  const sub = subscribe(server.ws(session), query, variables);
+  await feedsLive(server, session, before + 1);
+  return sub;
+}
+
 /** Two signed-in users in a fresh room, bob listening to it: the setup most message tests start from. */
 export async function pairInRoom(server: TestServer) {
   const [ada, bob] = [await server.signIn(), await server.signIn()];

@@ -3,7 +3,7 @@ import { forbidden, notFound, type AppError } from '../../lib/errors.js';
 import { hasBlocked } from '../blocks/blocks.service.js';
 import { groupNotFound, isMember } from '../groups/roles.js';
 import type { Viewer } from '../../domain/viewer.js';
-import type { ChannelRef } from '../../domain/channel-ref.js';
+import { otherUser, type ChannelRef } from '../../domain/channel-ref.js';
 
 /**
  * Whether the viewer may join, peek at or follow a channel; throws the error
@@ -28,7 +28,7 @@ export async function assertMayAccess(deps: Deps, viewer: Viewer, ref: ChannelRe
   const refuse = hidden ?? (() => notFound(`No channel with id "${ref.id}".`));
   const { userIdOne: one, userIdTwo: two } = ref;
   if (viewer.userId !== one && viewer.userId !== two) throw refuse();
-  const other = viewer.userId === one ? two! : one!;
+  const other = otherUser(ref, viewer.userId);
   const exists = await deps.prisma.user.findUnique({ where: { id: other }, select: { id: true } });
   if (!exists || (await hasBlocked(deps, other, viewer.userId))) throw refuse();
 }

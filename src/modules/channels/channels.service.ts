@@ -9,6 +9,7 @@ import { unknownUser } from '../users/user-ids.js';
 import {
   directRef,
   groupRef,
+  otherUser,
   parseChannelId,
   roomRef,
   validRoomName,
@@ -83,8 +84,7 @@ export async function joinChat(deps: Deps, viewer: Viewer, input: JoinInput): Pr
       }
     }
     // Rooms are in the inbox of those who joined them with persistence on; a direct chat is in both users' once either joins.
-    if (ref.type === 'DIRECT')
-      await addToInbox(deps, [viewer.userId, ref.userIdOne === viewer.userId ? ref.userIdTwo! : ref.userIdOne!], ref);
+    if (ref.type === 'DIRECT') await addToInbox(deps, [viewer.userId, otherUser(ref, viewer.userId)], ref);
     else if (ref.type === 'GROUP' || input.persistence) await addToInbox(deps, [viewer.userId], ref);
     if (ref.type === 'DIRECT') await afterDirectJoin(deps, viewer, ref);
   };

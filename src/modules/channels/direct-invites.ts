@@ -2,7 +2,7 @@ import type { Deps } from '../../deps.js';
 import { hasBlocked } from '../blocks/blocks.service.js';
 import { createNotifications, NotificationCode, publishNotifications } from '../notifications/notifications.service.js';
 import type { Viewer } from '../../domain/viewer.js';
-import type { ChannelRef } from '../../domain/channel-ref.js';
+import { otherUser, type ChannelRef } from '../../domain/channel-ref.js';
 
 /**
  * After the viewer joined a direct chat: their own open invitation (if any)
@@ -12,7 +12,7 @@ import type { ChannelRef } from '../../domain/channel-ref.js';
  * Runs under the channel's lock, like the join itself.
  */
 export async function afterDirectJoin(deps: Deps, viewer: Viewer, ref: ChannelRef): Promise<void> {
-  const other = ref.userIdOne === viewer.userId ? ref.userIdTwo! : ref.userIdOne!;
+  const other = otherUser(ref, viewer.userId);
   await deps.prisma.directInvite.deleteMany({ where: { channelId: ref.id, inviteeId: viewer.userId } });
   const present = (await deps.presence.list(ref.id)).some((p) => p.userId === other);
   // A user the viewer blocks could not accept, so they are not invited.

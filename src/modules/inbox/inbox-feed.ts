@@ -84,7 +84,7 @@ export async function inboxFeed(deps: Deps, viewer: Viewer, budget: SharedBudget
       if (gone) queue.push(removedEntry(gone));
       return;
     }
-    follow({ ...entry, channelId }, true);
+    follow(entry, true);
     // A message that leaves an entry hidden (a blocked user's) changes nothing the user sees.
     if (entry.hidden && why === 'channel') return;
     const seen = signature(entry);

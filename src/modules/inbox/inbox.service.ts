@@ -111,6 +111,8 @@ export async function unreadCounts(deps: Deps, viewer: Viewer): Promise<UnreadCo
   return row ?? { unreadCount: 0, unreadChannels: 0 };
 }
 
+const notInInbox = (ref: ChannelRef) => notFound(`Channel ${ref.id} is not in your inbox: join it first.`);
+
 /** A user's entry for a channel as they see it, hidden or not; null when the channel is not in their inbox. */
 export async function loadEntry(deps: Pick<Deps, 'db'>, userId: string, channelId: string): Promise<InboxEntry | null> {
   const [row] = await deps.db.query<EntryRow>(ONE_ENTRY, [userId, channelId]);
@@ -120,7 +122,7 @@ export async function loadEntry(deps: Pick<Deps, 'db'>, userId: string, channelI
 /** The viewer's entry for a channel they may read; NOT_FOUND when it is not in their inbox. */
 async function entryOf(deps: Deps, viewer: Viewer, ref: ChannelRef): Promise<InboxEntry> {
   const entry = await loadEntry(deps, viewer.userId, ref.id);
-  if (!entry) throw notFound(`Channel ${ref.id} is not in your inbox: join it first.`);
+  if (!entry) throw notInInbox(ref);
   return entry;
 }
 
@@ -136,7 +138,8 @@ export async function inboxChanged(deps: Pick<Deps, 'pubsub'>, userIds: string[]
  */
 export async function markRead(deps: Deps, viewer: Viewer, ref: ChannelRef, messageId: string | null): Promise<InboxEntry> {
   await assertMayAccess(deps, viewer, ref);
-  await entryOf(deps, viewer, ref);
+  const [held] = await deps.db.query(`SELECT 1 FROM "InboxEntry" WHERE "userId" = $1 AND "channelId" = $2`, [viewer.userId, ref.id]);
+  if (!held) throw notInInbox(ref);
   if (messageId === null) await deps.db.query(MARK_ALL, [viewer.userId, ref.id, utcNow()]);
   else {
     const [message] = await deps.db.query<{ id: string }>(`SELECT id FROM "Message" WHERE id = $1 AND "channelId" = $2`, [
@@ -155,7 +158,7 @@ export async function markRead(deps: Deps, viewer: Viewer, ref: ChannelRef, mess
 export async function hideChannel(deps: Deps, viewer: Viewer, ref: ChannelRef): Promise<boolean> {
   await assertMayAccess(deps, viewer, ref);
   const hidden = await deps.db.query(HIDE, [viewer.userId, ref.id]);
-  if (!hidden.length) throw notFound(`Channel ${ref.id} is not in your inbox: join it first.`);
+  if (!hidden.length) throw notInInbox(ref);
   await inboxChanged(deps, [viewer.userId], ref.id);
   return true;
 }

@@ -3,10 +3,9 @@ import { uuidv7 } from 'uuidv7';
 import { backends } from '../../helpers/backends.js';
 import {
   errorCode,
-  feedsLive,
   joinRoom,
+  liveSubscription,
   send,
-  subscribe,
   suiteServer,
   uniqueName,
   type Session,
@@ -24,11 +23,7 @@ import {
 
 const mark = (server: TestServer, s: Session, c: string, m?: string) => ok(server, MarkChannelReadDocument, { c, m }, s);
 
-async function activityOf(server: TestServer, s: Session, c: string) {
-  const feed = subscribe(server.ws(s), OnActivityDocument, { c });
-  await feedsLive(server, s, 1);
-  return feed;
-}
+const activityOf = (server: TestServer, s: Session, c: string) => liveSubscription(server, s, OnActivityDocument, { c });
 
 describe.each(backends())('read receipts ($name)', (backend) => {
   const server = suiteServer(backend);

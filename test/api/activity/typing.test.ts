@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { backends } from '../../helpers/backends.js';
 import {
   errorCode,
-  feedsLive,
   joinRoom,
+  liveSubscription,
   Q,
   subscribe,
   suiteServer,
@@ -24,8 +24,7 @@ async function roomWith(server: TestServer, n: number, hidden: boolean[] = []) {
   let room = '';
   for (const [i, u] of users.entries()) room = await joinRoom(server, u, name, { hidden: hidden[i] ?? false });
   const watcher = users.at(-1)!;
-  const feed = subscribe(server.ws(watcher), OnActivityDocument, { c: room });
-  await feedsLive(server, watcher, 1);
+  const feed = await liveSubscription(server, watcher, OnActivityDocument, { c: room });
   return { users, room, name, feed };
 }
 
@@ -35,8 +34,7 @@ describe.each(backends())('typing ($name)', (backend) => {
   it("shows a start once however often it is renewed, and the stop, to the channel's other sessions only", async () => {
     const { users, room, feed } = await roomWith(server, 2);
     const [ada, bob] = users as [Session, Session];
-    const own = subscribe(server.ws(ada), OnActivityDocument, { c: room });
-    await feedsLive(server, ada, 1);
+    const own = await liveSubscription(server, ada, OnActivityDocument, { c: room });
     expect(await typing(server, ada, room)).toEqual({ sendTyping: true });
     expect(await feed.next()).toEqual({
       __typename: 'TypingEvent',

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { backends } from '../../helpers/backends.js';
 import {
   anotherSession,
-  feedsLive,
   joinRoom,
+  liveSubscription,
   send,
   subscribe,
   suiteServer,
@@ -14,11 +14,7 @@ import {
 import { createGroup, ok, S } from '../../helpers/social.js';
 import { HideChannelDocument, JoinGroupChannelDocument, MarkChannelReadDocument, OnInboxDocument } from '../../generated/operations.js';
 
-async function inboxUpdates(server: TestServer, s: Session) {
-  const sub = subscribe(server.ws(s), OnInboxDocument);
-  await feedsLive(server, s, 1);
-  return sub;
-}
+const inboxUpdates = (server: TestServer, s: Session) => liveSubscription(server, s, OnInboxDocument);
 
 describe.each(backends())('inboxUpdate ($name)', (backend) => {
   const server = suiteServer(backend);
