@@ -83,6 +83,7 @@ async function run(shared: boolean) {
       updateTime: now,
       persistent: false,
       clientMessageId: null,
+      mentions: [],
       roomName: 'bench',
       groupId: null,
       userIdOne: null,

@@ -25,7 +25,12 @@ export interface ChatMessage extends ChannelFields {
   persistent: boolean;
   /** The sender's own id for the message (sendMessage's clientMessageId), or null. */
   clientMessageId: string | null;
+  /** The users a chat message mentions (only those kept when it was sent). */
+  mentions: string[];
 }
+
+/** The acknowledgement a sender gets: the message less its content, sender and mentions. */
+export type MessageAck = Omit<ChatMessage, 'content' | 'senderId' | 'seq' | 'id' | 'mentions'> & { messageId: string };
 
 export const MessageCode = {
   CHAT: 0,

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../lib/errors.js';
 import type { ChannelRef, ChannelType } from '../domain/channel-ref.js';
-import type { ChatMessage, Presence } from '../domain/types.js';
+import type { ChatMessage, MessageAck, Presence } from '../domain/types.js';
 import type { Viewer } from '../domain/viewer.js';
 
 export type { Viewer };
@@ -30,7 +30,7 @@ export interface JoinedChannel extends ChannelRef {
 }
 
 /** What a sender gets back: the message less its content and sender. */
-export type MessageAck = Omit<ChatMessage, 'content' | 'senderId' | 'seq' | 'id'> & { messageId: string };
+export type { MessageAck };
 
 export interface HistoryPage {
   edges: { cursor: string; node: ChatMessage }[];

@@ -48,6 +48,7 @@ const notification = kindEnum(
     DIRECT_INVITE: 'Someone opened a direct chat with you (code -1); join it with joinChat(target: senderId, type: DIRECT).',
     GROUP_ADD: 'An admin added you to a group (code -4).',
     GROUP_JOIN_REQUEST: 'Someone asks to join a closed group you administer (code -5); accept with addGroupUsers.',
+    MENTION: 'A message mentions you (code -6); content holds its channelId and messageId.',
   },
   'DIRECT_INVITE',
 );

@@ -18,6 +18,7 @@ const msg = (seq: number): ChatMessage => ({
   updateTime: new Date(),
   persistent: true,
   clientMessageId: null,
+  mentions: [],
   roomName: 'x',
   groupId: null,
   userIdOne: null,

@@ -113,7 +113,16 @@ export async function inboxFeed(deps: Deps, viewer: Viewer, budget: SharedBudget
 /** The fields of an entry that change. */
 function signature(e: InboxEntry): string {
   const m = e.lastMessage;
-  return [e.unreadCount, e.lastReadMessageId, e.hidden, e.lastActivityTime.getTime(), m?.id, m?.updateTime.getTime(), e.title].join('|');
+  return [
+    e.unreadCount,
+    e.mentionCount,
+    e.lastReadMessageId,
+    e.hidden,
+    e.lastActivityTime.getTime(),
+    m?.id,
+    m?.updateTime.getTime(),
+    e.title,
+  ].join('|');
 }
 
 function removedEntry(f: Followed): InboxEntry {
@@ -130,6 +139,7 @@ function removedEntry(f: Followed): InboxEntry {
     lastMessage: null,
     lastActivityTime: new Date(),
     unreadCount: 0,
+    mentionCount: 0,
     lastReadMessageId: null,
     hidden: false,
     removed: true,

@@ -34,16 +34,21 @@ const UNREAD = `greatest(0, p."chatCount" - p."readChat"
   - CASE WHEN cardinality(p.blocked) = 0 THEN 0 ELSE (SELECT count(*) FROM "Message" m
       WHERE m."channelId" = p."channelId" AND m."senderId" = ANY(p.blocked) AND m.seq > p."readSeq" AND m.code = ${CHAT}) END)`;
 
+// Unread mentions of the viewer: rows of one index range that markRead trims
+// and a removed message takes along, so they grow with unread mentions only.
+const MENTIONS = `(SELECT count(*) FROM "Mention" x WHERE x."userId" = $1 AND x."channelId" = p."channelId"
+  AND x."chatSeq" > p."readChat" AND x."senderId" <> ALL(p.blocked))`;
+
 // What an inbox entry shows: title, counts, mark and the last chat message still present (not a blocked user's).
 // The last message is looked up by the channel's lastChatSeq (one row by its unique index); only when
 // that one was removed or is a blocked user's does the second branch run (Append stops at the first row).
 const SHOWN = `SELECT p."channelId", p.type, p."roomName", p."groupId", p."userIdOne", p."userIdTwo", p.hidden,
   extract(epoch FROM p.activity)::float8 * 1000 AS "activityMs",
-  ${UNREAD}::int AS "unreadCount",
+  ${UNREAD}::int AS "unreadCount", ${MENTIONS}::int AS "mentionCount",
   p."lastReadMessageId", extract(epoch FROM p."readTime")::float8 * 1000 AS "readMs",
   coalesce(p."roomName", g.name, u.username, '') AS title,
   lm.id AS "lmId", lm.seq::text AS "lmSeq", lm."senderId" AS "lmSenderId", lm.username AS "lmUsername", lm.content AS "lmContent",
-  lm."clientMessageId" AS "lmClientMessageId",
+  lm."clientMessageId" AS "lmClientMessageId", lm.mentions AS "lmMentions",
   extract(epoch FROM lm."createTime")::float8 * 1000 AS "lmCreateMs", extract(epoch FROM lm."updateTime")::float8 * 1000 AS "lmUpdateMs"
 FROM page p
 LEFT JOIN "Group" g ON g.id = p."groupId"
@@ -69,21 +74,29 @@ ${SHOWN}`;
 
 /** $1 user: totals over the entries that show. */
 export const UNREAD_COUNTS = `WITH ${BLOCKED}, ${ENTRIES}, page AS (SELECT * FROM entries WHERE NOT hidden),
-counts AS (SELECT ${UNREAD} AS n FROM page p)
-SELECT coalesce(sum(n), 0)::int AS "unreadCount", (count(*) FILTER (WHERE n > 0))::int AS "unreadChannels" FROM counts`;
+counts AS (SELECT ${UNREAD} AS n, ${MENTIONS} AS m FROM page p)
+SELECT coalesce(sum(n), 0)::int AS "unreadCount", coalesce(sum(m), 0)::int AS "mentionCount", (count(*) FILTER (WHERE n > 0))::int AS "unreadChannels" FROM counts`;
+
+// After a mark moved ($1 user, $2 channel): the mentions it passed are read.
+const TRIM_MENTIONS = `DELETE FROM "Mention" x USING moved
+WHERE x."userId" = $1 AND x."channelId" = $2 AND x."chatSeq" <= moved."readChat"`;
 
 /** $1 user, $2 channel, $3 message id, $4 now (UTC wall clock): moves the mark forward to that message. */
-export const MARK_AT = `UPDATE "InboxEntry" e
+export const MARK_AT = `WITH moved AS (UPDATE "InboxEntry" e
 SET "readSeq" = m.seq, "readChat" = m."chatSeq", "lastReadMessageId" = m.id, "readTime" = $4::timestamp(3)
 FROM "Message" m
-WHERE e."userId" = $1 AND e."channelId" = $2 AND m.id = $3 AND m."channelId" = $2 AND e."readSeq" < m.seq`;
+WHERE e."userId" = $1 AND e."channelId" = $2 AND m.id = $3 AND m."channelId" = $2 AND e."readSeq" < m.seq
+RETURNING e."readChat")
+${TRIM_MENTIONS}`;
 
 /** $1 user, $2 channel, $3 now: moves the mark forward to the channel's newest message. */
-export const MARK_ALL = `UPDATE "InboxEntry" e
+export const MARK_ALL = `WITH moved AS (UPDATE "InboxEntry" e
 SET "readSeq" = c."lastSeq", "readChat" = c."chatCount", "readTime" = $3::timestamp(3),
   "lastReadMessageId" = coalesce((SELECT m.id FROM "Message" m WHERE m."channelId" = c.id ORDER BY m.seq DESC LIMIT 1), e."lastReadMessageId")
 FROM "Channel" c
-WHERE e."userId" = $1 AND e."channelId" = $2 AND c.id = $2 AND e."readSeq" < c."lastSeq"`;
+WHERE e."userId" = $1 AND e."channelId" = $2 AND c.id = $2 AND e."readSeq" < c."lastSeq"
+RETURNING e."readChat")
+${TRIM_MENTIONS}`;
 
 /** $1 user, $2 channel: hidden until a chat message newer than the channel's newest now. */
 export const HIDE = `UPDATE "InboxEntry" e SET "hiddenSeq" = c."lastSeq" FROM "Channel" c

@@ -29,6 +29,7 @@ const InboxEntryRef = builder.objectRef<InboxEntry>('InboxEntry').implement({
     unreadCount: t.exposeInt('unreadCount', {
       description: 'Chat messages from other users newer than your read mark and still present (not of users you block).',
     }),
+    mentionCount: t.exposeInt('mentionCount', { description: 'Of the unread messages, the ones that mention you.' }),
     lastReadMessageId: t.exposeID('lastReadMessageId', {
       nullable: true,
       description: 'Where your read mark is; null before the first mark.',
@@ -43,6 +44,7 @@ const UnreadCountsRef = builder.objectRef<UnreadCounts>('UnreadCounts').implemen
   description: 'Totals over the entries of your inbox that show.',
   fields: (t) => ({
     unreadCount: t.exposeInt('unreadCount', { description: 'Unread chat messages over all of them.' }),
+    mentionCount: t.exposeInt('mentionCount', { description: 'Unread messages that mention you, over all of them.' }),
     unreadChannels: t.exposeInt('unreadChannels', { description: 'How many have at least one unread message.' }),
   }),
 });

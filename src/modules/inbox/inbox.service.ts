@@ -17,6 +17,7 @@ export interface InboxEntry extends ChannelRef {
   lastMessage: ChatMessage | null;
   lastActivityTime: Date;
   unreadCount: number;
+  mentionCount: number;
   lastReadMessageId: string | null;
   hidden: boolean;
   removed: boolean;
@@ -24,6 +25,7 @@ export interface InboxEntry extends ChannelRef {
 
 export interface UnreadCounts {
   unreadCount: number;
+  mentionCount: number;
   unreadChannels: number;
 }
 
@@ -37,6 +39,7 @@ interface EntryRow {
   hidden: boolean;
   activityMs: number;
   unreadCount: number;
+  mentionCount: number;
   lastReadMessageId: string | null;
   title: string;
   lmId: string | null;
@@ -45,6 +48,7 @@ interface EntryRow {
   lmUsername: string | null;
   lmContent: Record<string, unknown> | null;
   lmClientMessageId: string | null;
+  lmMentions: string[] | null;
   lmCreateMs: number | null;
   lmUpdateMs: number | null;
 }
@@ -78,9 +82,11 @@ function toEntry(r: EntryRow): InboxEntry {
             createTime: new Date(r.lmCreateMs!),
             updateTime: new Date(r.lmUpdateMs!),
             clientMessageId: r.lmClientMessageId,
+            mentions: r.lmMentions!,
           }),
     lastActivityTime: new Date(r.activityMs),
     unreadCount: r.unreadCount,
+    mentionCount: r.mentionCount,
     lastReadMessageId: r.lastReadMessageId,
     hidden: r.hidden,
     removed: false,
@@ -108,7 +114,7 @@ export async function inboxPage(deps: Deps, viewer: Viewer, input: { first: numb
 
 export async function unreadCounts(deps: Deps, viewer: Viewer): Promise<UnreadCounts> {
   const [row] = await deps.db.query<UnreadCounts>(UNREAD_COUNTS, [viewer.userId]);
-  return row ?? { unreadCount: 0, unreadChannels: 0 };
+  return row ?? { unreadCount: 0, mentionCount: 0, unreadChannels: 0 };
 }
 
 const notInInbox = (ref: ChannelRef) => notFound(`Channel ${ref.id} is not in your inbox: join it first.`);

@@ -13,6 +13,7 @@ interface MessageRow {
   createMs: number;
   updateMs: number;
   clientMessageId: string | null;
+  mentions: string[];
 }
 
 // Timestamps are stored as UTC wall-clock time (as Prisma writes them) and
@@ -20,7 +21,7 @@ interface MessageRow {
 // strings. seq as text: the drivers disagree on BIGINT (so ORDER BY names the
 // table's column, not that text alias). The (channelId, seq) unique index
 // serves every variant.
-const COLUMNS = `id, seq::text AS seq, code, "senderId", username, content, "clientMessageId",
+const COLUMNS = `id, seq::text AS seq, code, "senderId", username, content, "clientMessageId", mentions,
   extract(epoch FROM "createTime")::float8 * 1000 AS "createMs", extract(epoch FROM "updateTime")::float8 * 1000 AS "updateMs"`;
 const NEWER = `SELECT ${COLUMNS} FROM "Message" WHERE "channelId" = $1 AND seq > $2 ORDER BY "Message".seq ASC LIMIT $3`;
 const OLDER = `SELECT ${COLUMNS} FROM "Message" WHERE "channelId" = $1 AND seq < $2 ORDER BY "Message".seq DESC LIMIT $3`;
@@ -75,6 +76,7 @@ function toMessages(rows: MessageRow[], ref: ChannelRef): ChatMessage[] {
       createTime: new Date(r.createMs),
       updateTime: new Date(r.updateMs),
       clientMessageId: r.clientMessageId,
+      mentions: r.mentions,
     }),
   );
 }

@@ -1,7 +1,8 @@
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../db/index.js';
-import { MessageCode, type ChatMessage } from '../../domain/types.js';
+import { MessageCode, type ChatMessage, type NotificationView } from '../../domain/types.js';
 import type { ChannelRef } from '../../domain/channel-ref.js';
+import { NotificationCode } from '../notifications/notifications.service.js';
 import { chatMessage } from './message-shape.js';
 
 export interface NewMessage {
@@ -11,6 +12,14 @@ export interface NewMessage {
   username: string;
   content: Record<string, unknown>;
   clientMessageId?: string | null;
+  /** Users to mention (distinct): kept when the channel is in their inbox, they are not the sender and do not block the sender. */
+  mentions?: readonly string[];
+}
+
+/** What one statement stored: each item's message (null when skipped) and the MENTION notifications it wrote. */
+export interface StoredBatch {
+  messages: (ChatMessage | null)[];
+  mentions: NotificationView[];
 }
 
 const CHAT = MessageCode.CHAT;
@@ -25,6 +34,10 @@ const CHAT = MessageCode.CHAT;
 // already used in this channel (a retry racing with the first send on
 // another process) is skipped, leaving its sequence number unused and its
 // chat ordinal uncounted; the caller acknowledges the stored one instead.
+// Mentions ([user, notification id] pairs, ids made here so the statement
+// needs no id function) are kept for users with the channel in their inbox
+// who do not block the sender; each kept one of a stored row gets a Mention
+// row (for mentionCount) and a MENTION notification.
 const INSERT_BATCH = `
 WITH c AS (
   UPDATE "Channel" SET
@@ -38,10 +51,17 @@ WITH c AS (
 ), batch AS (
   SELECT m.v, c.base + m.n AS seq, c.chat_base + (m.v->>'cs')::bigint AS chat_seq
   FROM c, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS m(v, n)
+), kept AS (
+  SELECT b.v->>'id' AS id, b.chat_seq, b.v->>'username' AS username, x->>0 AS "userId", x->>1 AS nid, k
+  FROM batch b, jsonb_array_elements(b.v->'mentions') WITH ORDINALITY AS u(x, k)
+  WHERE x->>0 <> b.v->>'senderId'
+    AND EXISTS (SELECT 1 FROM "InboxEntry" e WHERE e."userId" = x->>0 AND e."channelId" = $1)
+    AND NOT EXISTS (SELECT 1 FROM "Block" bl WHERE bl."blockerId" = x->>0 AND bl."blockedId" = b.v->>'senderId')
 ), ins AS (
-  INSERT INTO "Message" (id, "channelId", seq, code, "senderId", username, content, "clientMessageId", "createTime", "updateTime", "chatSeq")
-  SELECT v->>'id', $1, seq, (v->>'code')::int, v->>'senderId', v->>'username', v->'content', v->>'clientMessageId', $3::timestamp(3), $3::timestamp(3), chat_seq
-  FROM batch
+  INSERT INTO "Message" (id, "channelId", seq, code, "senderId", username, content, "clientMessageId", "createTime", "updateTime", "chatSeq", mentions)
+  SELECT v->>'id', $1, seq, (v->>'code')::int, v->>'senderId', v->>'username', v->'content', v->>'clientMessageId', $3::timestamp(3), $3::timestamp(3), chat_seq,
+    coalesce(km.users, '{}')
+  FROM batch LEFT JOIN (SELECT id, array_agg("userId" ORDER BY k) AS users FROM kept GROUP BY id) km ON km.id = batch.v->>'id'
   ON CONFLICT ("channelId", "senderId", "clientMessageId") DO NOTHING
   RETURNING id, "senderId", seq, "chatSeq", code
 ), uncounted AS (
@@ -51,15 +71,25 @@ WITH c AS (
   UPDATE "InboxEntry" e SET "readSeq" = s.seq, "readChat" = s."chatSeq", "lastReadMessageId" = s.id, "readTime" = $3::timestamp(3)
   FROM (SELECT DISTINCT ON ("senderId") "senderId", id, seq, "chatSeq" FROM ins WHERE code = ${CHAT} ORDER BY "senderId", seq DESC) s
   WHERE e."userId" = s."senderId" AND e."channelId" = $1 AND e."readSeq" < s.seq
+), mentioned AS (
+  INSERT INTO "Mention" ("userId", "channelId", "chatSeq", "messageId", "senderId")
+  SELECT k."userId", $1, k.chat_seq, k.id, ins."senderId" FROM kept k JOIN ins ON ins.id = k.id
+), noted AS (
+  INSERT INTO "Notification" (id, "userId", code, subject, content, "senderId", read, "createTime")
+  SELECT k.nid, k."userId", ${NotificationCode.MENTION}, k.username || ' mentioned you', jsonb_build_object('channelId', $1::text, 'messageId', k.id),
+    ins."senderId", false, $3::timestamp(3)
+  FROM kept k JOIN ins ON ins.id = k.id
+  RETURNING id
 )
-SELECT base::text AS base, (SELECT coalesce(array_agg(id), '{}') FROM ins) AS inserted FROM c`;
+SELECT base::text AS base, (SELECT coalesce(array_agg(id), '{}') FROM ins) AS inserted,
+  (SELECT coalesce(array_agg(id), '{}') FROM noted) AS noted FROM c`;
 
 /**
  * Appends messages to one channel's history in one statement, with
- * consecutive sequence numbers in the order given.
+ * consecutive sequence numbers in the order given. A message is null where
+ * its row was skipped because its client message id was taken.
  */
-/** Null for a row skipped because its client message id was taken. */
-export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRef, items: NewMessage[]): Promise<(ChatMessage | null)[]> {
+export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRef, items: NewMessage[]): Promise<StoredBatch> {
   const channelId = ref.id;
   const now = new Date();
   // cs: chat messages in the batch up to this row; the row's chatSeq is the channel's count before the batch plus cs.
@@ -80,11 +110,12 @@ export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRe
       content: m.content,
       clientMessageId: m.clientMessageId ?? null,
       cs: chats,
+      mentions: m.mentions?.length ? m.mentions.map((userId): [string, string] => [userId, uuidv7()]) : undefined,
     };
   });
   // Timestamps are stored as UTC wall-clock time, as Prisma stores them.
   const utc = now.toISOString().slice(0, 23);
-  const result = await db.query<{ base: string; inserted: string[] }>(INSERT_BATCH, [
+  const result = await db.query<{ base: string; inserted: string[]; noted: string[] }>(INSERT_BATCH, [
     channelId,
     items.length,
     utc,
@@ -96,19 +127,35 @@ export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRe
   if (!result[0]) throw new Error(`channel ${channelId} has no row to store messages in`);
   const base = BigInt(result[0].base);
   const inserted = new Set(result[0].inserted);
-  return rows.map((r, i) =>
-    inserted.has(r.id)
-      ? chatMessage(ref, {
-          id: r.id,
-          seq: (base + BigInt(i) + 1n).toString(),
-          code: r.code,
-          senderId: r.senderId,
-          username: r.username,
-          content: r.content,
-          createTime: now,
-          updateTime: now,
-          clientMessageId: r.clientMessageId,
-        })
-      : null,
-  );
+  const noted = new Set(result[0].noted);
+  const mentions: NotificationView[] = [];
+  const messages = rows.map((r, i) => {
+    if (!inserted.has(r.id)) return null;
+    const kept = (r.mentions ?? []).filter(([, nid]) => noted.has(nid));
+    for (const [userId, nid] of kept) {
+      mentions.push({
+        id: nid,
+        userId,
+        code: NotificationCode.MENTION,
+        subject: `${r.username} mentioned you`,
+        content: { channelId, messageId: r.id },
+        senderId: r.senderId,
+        createTime: now,
+        read: false,
+      });
+    }
+    return chatMessage(ref, {
+      id: r.id,
+      seq: (base + BigInt(i) + 1n).toString(),
+      code: r.code,
+      senderId: r.senderId,
+      username: r.username,
+      content: r.content,
+      createTime: now,
+      updateTime: now,
+      clientMessageId: r.clientMessageId,
+      mentions: kept.map(([userId]) => userId),
+    });
+  });
+  return { messages, mentions };
 }

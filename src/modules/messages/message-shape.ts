@@ -1,11 +1,11 @@
 import type { Message } from '../../generated/prisma/client.js';
-import type { ChatMessage } from '../../domain/types.js';
+import type { ChatMessage, MessageAck } from '../../domain/types.js';
 import type { ChannelRef } from '../../domain/channel-ref.js';
 
 /** What a message holds of its own; the rest comes from its channel. `seq` is null for a message never stored. */
 export type MessageFields = Pick<
   ChatMessage,
-  'id' | 'seq' | 'code' | 'senderId' | 'username' | 'content' | 'createTime' | 'updateTime' | 'clientMessageId'
+  'id' | 'seq' | 'code' | 'senderId' | 'username' | 'content' | 'createTime' | 'updateTime' | 'clientMessageId' | 'mentions'
 >;
 
 /**
@@ -27,6 +27,7 @@ export function chatMessage(ref: ChannelRef, m: MessageFields): ChatMessage {
     updateTime: m.updateTime,
     persistent: m.seq !== null,
     clientMessageId: m.clientMessageId,
+    mentions: m.mentions,
     roomName: ref.roomName,
     groupId: ref.groupId,
     userIdOne: ref.userIdOne,
@@ -46,11 +47,11 @@ export function fromRow(row: Message, ref: ChannelRef, changed: Partial<MessageF
     createTime: row.createTime,
     updateTime: changed.updateTime ?? row.updateTime,
     clientMessageId: row.clientMessageId,
+    mentions: row.mentions,
   });
 }
 
-/** The acknowledgement a sender gets: the message less its content and sender. */
-export type MessageAck = Omit<ChatMessage, 'content' | 'senderId' | 'seq' | 'id'> & { messageId: string };
+export type { MessageAck };
 
 // Field by field for the reason chatMessage gives.
 export function toAck(m: ChatMessage): MessageAck {

@@ -9,7 +9,7 @@ import { MAX_FIRST } from '../../lib/page.js';
 import { channelMessages } from './history.service.js';
 import { validateContent } from './content.js';
 import type { MessageAck } from './message-shape.js';
-import { sendMessage } from './messages.service.js';
+import { MAX_MENTIONS, sendMessage } from './messages.service.js';
 import { messageFeed } from './subscriptions.service.js';
 import { MessageKind, messageKind } from '../../schema/kinds.js';
 
@@ -40,6 +40,10 @@ export const ChannelMessageRef = builder.objectRef<ChatMessage>('ChannelMessage'
       shared: true,
       nullable: true,
       description: "The sender's own id for the message, as given to sendMessage: an optimistic UI matches its pending message with it.",
+    }),
+    mentions: t.exposeIDList('mentions', {
+      shared: true,
+      description: 'The users this chat message mentions: of those named to sendMessage, the ones who had the channel in their inbox.',
     }),
     cursor: t.string({
       shared: true,
@@ -131,6 +135,9 @@ builder.mutationField('sendMessage', (t) =>
         description:
           'Your own id for the message, 1..128 characters: a retry with the same id in the same channel is acknowledged with the first message, stored and delivered once.',
       }),
+      mentions: t.arg.idList({
+        description: `Users to mention, at most ${MAX_MENTIONS}: those with the channel in their inbox get a MENTION notification and count it in mentionCount; others are dropped. Needs a stored message.`,
+      }),
     },
     resolve: (_, a, ctx) =>
       resolveHooked(
@@ -138,7 +145,7 @@ builder.mutationField('sendMessage', (t) =>
         'sendMessage',
         { limit: 'send', parse: (i) => messageInput(ctx, i), show: (p) => ({ channelId: p.ref.id, content: p.content }) },
         { channelId: a.channelId, content: a.content },
-        (viewer, p) => sendMessage(ctx.deps, viewer, { ...p, clientMessageId: a.clientMessageId ?? null }),
+        (viewer, p) => sendMessage(ctx.deps, viewer, { ...p, clientMessageId: a.clientMessageId ?? null, mentions: a.mentions ?? null }),
       ),
   }),
 );

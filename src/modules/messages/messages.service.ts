@@ -6,7 +6,8 @@ import { RecentMap } from '../../lib/recent-map.js';
 import { hasControlCharacters, type ChannelRef } from '../../domain/channel-ref.js';
 import { readByClientIds } from './history-sql.js';
 import type { BatchKind } from '../../lib/keyed-mutex.js';
-import { MessageCode, type ChatMessage } from '../../domain/types.js';
+import { MessageCode, type ChatMessage, type NotificationView } from '../../domain/types.js';
+import { publishNotifications } from '../notifications/notifications.service.js';
 import { assertMayAccess } from '../channels/access.js';
 import type { Viewer } from '../../domain/viewer.js';
 import { insertMessages, type NewMessage } from './insert-batch.js';
@@ -50,6 +51,7 @@ interface PendingSend {
   persistence: boolean;
   content: Record<string, unknown>;
   clientMessageId: string | null;
+  mentions: readonly string[];
 }
 
 /** Sends that queue on a busy channel go together: one statement stores them all (see insertMessages). */
@@ -72,13 +74,17 @@ export async function sendMessage(
   deps: Deps,
   viewer: Viewer,
   /** `content` has passed validateContent (at the GraphQL edge, again after a before hook). */
-  input: { ref: ChannelRef; content: Record<string, unknown>; clientMessageId?: string | null },
+  input: { ref: ChannelRef; content: Record<string, unknown>; clientMessageId?: string | null; mentions?: readonly string[] | null },
 ): Promise<MessageAck> {
   const started = performance.now();
   const { ref, content } = input;
   const clientMessageId = validClientMessageId(input.clientMessageId ?? null);
+  const mentions = validMentions(input.mentions ?? null);
   const presence = await requireSender(deps, viewer, ref);
-  const item = { deps, started, viewer, ref, persistence: presence.persistence, content, clientMessageId };
+  if (mentions.length && !presence.persistence) {
+    throw badInput('mentions need a stored message: this session joined the channel with persistence off.', { argument: 'mentions' });
+  }
+  const item = { deps, started, viewer, ref, persistence: presence.persistence, content, clientMessageId, mentions };
   return toAck(await deps.channelLock.batch(ref.id, SEND_BATCH, item));
 }
 
@@ -87,6 +93,15 @@ function validClientMessageId(id: string | null): string | null {
     throw badInput('clientMessageId must be 1 to 128 characters without control characters.');
   }
   return id;
+}
+
+/** At most this many users named in one message. */
+export const MAX_MENTIONS = 100;
+
+function validMentions(ids: readonly string[] | null): readonly string[] {
+  if (ids === null) return [];
+  if (ids.length > MAX_MENTIONS) throw badInput(`mentions may name at most ${MAX_MENTIONS} users.`, { argument: 'mentions' });
+  return [...new Set(ids)];
 }
 
 const retryKey = (i: PendingSend) => (i.clientMessageId === null ? null : `${i.viewer.userId}\n${i.clientMessageId}`);
@@ -127,13 +142,14 @@ async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend
       toStore.push(n);
     }
   });
-  const inserted = toStore.length
+  const stored = toStore.length
     ? await insertMessages(
         deps.db,
         ref,
         toStore.map((n) => newChat(channelId, items[n]!)),
       )
-    : [];
+    : null;
+  const inserted = stored?.messages ?? [];
   // A row skipped in the insert: the same retry committed meanwhile on another process.
   const skipped = toStore.filter((_, k) => inserted[k] === null).map((n) => items[n]!);
   const raced = skipped.length ? await storedRetries(deps, ref, skipped) : new Map<string, ChatMessage>();
@@ -143,7 +159,7 @@ async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend
   });
   for (const [n, first] of sameAs) results[n] = results[first] ?? null;
   // Published in order without waiting in between: each transport keeps the order of publish calls.
-  return Promise.all(
+  const published = Promise.all(
     results.map(async (m, n): Promise<PromiseSettledResult<ChatMessage>> => {
       if (joined[n]!.status === 'rejected') return joined[n] as PromiseRejectedResult;
       if (!m) return { status: 'rejected', reason: new Error(`a repeated send in ${channelId} found no stored message`) };
@@ -158,6 +174,16 @@ async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend
         return { status: 'rejected', reason };
       }
     }),
+  );
+  // After the messages they point at, so a client that opens one finds it.
+  if (stored?.mentions.length) void publishAfter(deps, published, stored.mentions);
+  return published;
+}
+
+async function publishAfter(deps: Deps, published: Promise<unknown>, mentions: NotificationView[]) {
+  await published;
+  await publishNotifications(deps, mentions).catch((e: unknown) =>
+    deps.log.warn({ err: e }, 'mention notifications were stored but not delivered live'),
   );
 }
 
@@ -180,11 +206,16 @@ function newChat(channelId: string, i: PendingSend): NewMessage {
     username: i.viewer.username,
     content: i.content,
     clientMessageId: i.clientMessageId,
+    mentions: i.mentions,
   };
 }
 
 /** Appends inside a caller's transaction (group events are stored with the membership change they describe). */
-export async function appendMessage(tx: Prisma.TransactionClient, ref: ChannelRef, m: Omit<NewMessage, 'channelId'>): Promise<ChatMessage> {
+export async function appendMessage(
+  tx: Prisma.TransactionClient,
+  ref: ChannelRef,
+  m: Omit<NewMessage, 'channelId' | 'mentions'>,
+): Promise<ChatMessage> {
   if (m.code === MessageCode.CHAT) throw new Error('appendMessage stores group events; chat messages go through insertMessages');
   const channel = await tx.channel.update({
     where: { id: ref.id },
@@ -220,5 +251,6 @@ function transientMessage(ref: ChannelRef, i: PendingSend): ChatMessage {
     createTime: now,
     updateTime: now,
     clientMessageId: i.clientMessageId,
+    mentions: [],
   });
 }

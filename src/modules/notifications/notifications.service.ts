@@ -14,6 +14,7 @@ export const NotificationCode = {
   DIRECT_INVITE: -1,
   GROUP_ADD: -4,
   GROUP_JOIN_REQUEST: -5,
+  MENTION: -6,
 } as const;
 
 export interface NewNotification {

@@ -100,7 +100,7 @@ describe.each(backends())('the inbox ($name)', (backend) => {
     expect((await entryFor(server, bob, c)).unreadCount).toBe(1);
     await ok(server, S.remove, { c, m: m1.messageId }, ada);
     expect((await entryFor(server, bob, c)).unreadCount).toBe(1);
-    expect(await counts(server, bob)).toEqual({ unreadCount: 1, unreadChannels: 1 });
+    expect(await counts(server, bob)).toEqual({ unreadCount: 1, mentionCount: 0, unreadChannels: 1 });
 
     // A mark never moves back.
     const m4 = await send(server, ada, c, { n: 4 });
@@ -119,7 +119,7 @@ describe.each(backends())('the inbox ($name)', (backend) => {
 
     // Omitting messageId marks everything read.
     expect((await markRead(server, ada, c)).data!.markRead.unreadCount).toBe(0);
-    expect(await counts(server, ada)).toEqual({ unreadCount: 0, unreadChannels: 0 });
+    expect(await counts(server, ada)).toEqual({ unreadCount: 0, mentionCount: 0, unreadChannels: 0 });
   });
 
   it('shares one mark between all of a user’s sessions, and totals unread over the inbox', async () => {
@@ -132,9 +132,9 @@ describe.each(backends())('the inbox ($name)', (backend) => {
     for (const n of [1, 2, 3]) await send(server, ada, r1, { n });
     for (const n of [1, 2]) await send(server, ada, r2, { n });
     expect(phone.userId).toBe(bob.userId);
-    expect(await counts(server, phone)).toEqual({ unreadCount: 5, unreadChannels: 2 });
+    expect(await counts(server, phone)).toEqual({ unreadCount: 5, mentionCount: 0, unreadChannels: 2 });
     await markRead(server, bob, r1);
-    expect(await counts(server, phone)).toEqual({ unreadCount: 2, unreadChannels: 1 });
+    expect(await counts(server, phone)).toEqual({ unreadCount: 2, mentionCount: 0, unreadChannels: 1 });
     expect((await entryFor(server, phone, r1)).unreadCount).toBe(0);
   });
 
@@ -150,7 +150,7 @@ describe.each(backends())('the inbox ($name)', (backend) => {
     await ok(server, S.ban, { g: groupId, u: [dee.userId] }, ada);
     for (const s of [bob, cy, dee]) {
       expect(await entryFor(server, s, c)).toBeUndefined();
-      expect(await counts(server, s)).toEqual({ unreadCount: 0, unreadChannels: 0 });
+      expect(await counts(server, s)).toEqual({ unreadCount: 0, mentionCount: 0, unreadChannels: 0 });
       expect(errorCode(await markRead(server, s, c))).toBe('FORBIDDEN');
     }
     await ok(server, S.joinGroup, { g: groupId }, bob);
@@ -177,7 +177,7 @@ describe.each(backends())('the inbox ($name)', (backend) => {
     // Bob's messages neither count, nor show as the last message, nor move the room above `quiet`.
     expect(adas.map((e) => e.channelId)).toEqual([quiet, room]);
     expect(adas[1]).toMatchObject({ unreadCount: 1, lastMessage: { id: fromCy.messageId } });
-    expect(await counts(server, ada)).toEqual({ unreadCount: 2, unreadChannels: 2 });
+    expect(await counts(server, ada)).toEqual({ unreadCount: 2, mentionCount: 0, unreadChannels: 2 });
     // For bob, ada's block changes nothing he can see: his own sends moved his mark, and ada's message counts.
     await send(server, ada, room, { text: 'from ada' });
     expect((await entryFor(server, bob, room)).unreadCount).toBe(1);
@@ -192,7 +192,7 @@ describe.each(backends())('the inbox ($name)', (backend) => {
     await send(server, bob, room, { text: 'unread, then hidden' });
     expect((await ok(server, HideChannelDocument, { c: room }, ada)).hideChannel).toBe(true);
     expect(await entryFor(server, ada, room)).toBeUndefined();
-    expect(await counts(server, ada)).toEqual({ unreadCount: 0, unreadChannels: 0 });
+    expect(await counts(server, ada)).toEqual({ unreadCount: 0, mentionCount: 0, unreadChannels: 0 });
     // markRead still answers for a hidden entry, and says so.
     expect((await markRead(server, ada, room)).data!.markRead).toMatchObject({ hidden: true, unreadCount: 0 });
 

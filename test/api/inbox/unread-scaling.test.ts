@@ -61,8 +61,12 @@ describe.each(backends())('unread counts without scanning messages ($name)', (ba
     await joinRoom(server, many, manyName);
     await fill(server, ada, fewRoom, 10);
     await fill(server, ada, manyRoom, 10_000);
-    expect((await ok(server, UnreadCountsDocument, {}, few)).unreadCounts).toEqual({ unreadCount: 10, unreadChannels: 1 });
-    expect((await ok(server, UnreadCountsDocument, {}, many)).unreadCounts).toEqual({ unreadCount: 10_000, unreadChannels: 1 });
+    expect((await ok(server, UnreadCountsDocument, {}, few)).unreadCounts).toEqual({ unreadCount: 10, mentionCount: 0, unreadChannels: 1 });
+    expect((await ok(server, UnreadCountsDocument, {}, many)).unreadCounts).toEqual({
+      unreadCount: 10_000,
+      mentionCount: 0,
+      unreadChannels: 1,
+    });
 
     for (const [what, sql, params] of [
       ['inbox page', INBOX_PAGE, (s: Session) => [s.userId, 21, null, null]],
