@@ -11,17 +11,24 @@ import {
 } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import {
+  ActivityDocument,
   HistoryDocument,
+  InboxDocument,
+  InboxUpdatesDocument,
   JoinChatDocument,
   LeaveChatDocument,
+  MarkReadDocument,
   MeDocument,
   MessagesDocument,
   NotificationsDocument,
   PresenceEventsDocument,
   PresencesDocument,
+  ReadsDocument,
   SendDocument,
   SignInDocument,
   SignOutDocument,
+  TypingDocument,
+  type ActivitySubscription,
   type ChannelType,
   type JoinChatMutation,
   type MessageFragment,
@@ -29,6 +36,8 @@ import {
   type PresenceEventsSubscription,
   type PresenceFragment,
 } from './generated/operations.js';
+import { InboxList, type Entry } from './inbox.js';
+import { TypingLine, TypingSender } from './typing.js';
 
 declare global {
   interface Window {
@@ -56,7 +65,6 @@ interface Chat {
   id: string;
   ref: ChatRef;
   view: HTMLElement;
-  tab: HTMLButtonElement;
   /** Shown messages by id: a message seen twice (history and live) is shown once, and edits find theirs. */
   messages: Map<string, HTMLLIElement>;
   presences: Map<string, PresenceFragment>;
@@ -64,6 +72,15 @@ interface Chat {
   newest: string | null;
   /** Where "load older" continues. */
   older: string | null;
+  /** The newest stored message shown: where the read mark goes while the chat is on screen. */
+  lastShown: string | null;
+  /** The last mark this page asked for, so one message is marked once. */
+  markedUpTo: string | null;
+  /** In a direct chat: the newest message the other user has read. */
+  peerRead: string | null;
+  /** Usernames (lower case) to user ids, of everyone seen here: what "@name" in the composer mentions. */
+  people: Map<string, string>;
+  typing: TypingLine;
   left: boolean;
   /** Presence events that arrive while a snapshot is on its way, applied again on top of it. */
   replay: PresenceEventsSubscription['channelPresence'][] | null;
@@ -105,6 +122,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
 function report(e: unknown) {
   $('#error').textContent = e ? errorText(e) : '';
 }
+const inbox = new InboxList($('#chats'), (e) => select(e), entryLabel);
 
 // ---- signing in
 
@@ -215,7 +233,13 @@ async function openChat() {
   $<HTMLInputElement>('#my-id').value = auth!.userId;
   ws = connect();
   api.subscription(NotificationsDocument, {}).subscribe(({ data }) => data && onNotification(data.notification));
-  for (const ref of saved.get<ChatRef[]>('chats') ?? []) await open(ref).catch(report);
+  // Listening first, so a change made while the first page loads is not lost.
+  api.subscription(InboxUpdatesDocument, {}).subscribe(({ data }) => data && onEntry(data.inboxUpdate));
+  const { inbox: page } = await call(api.query(InboxDocument, { first: 50 }));
+  inbox.load(page.edges.map((e) => e.node));
+  // Joined again to be present; only the last one opened is on screen, so only its messages count as read.
+  const refs = saved.get<ChatRef[]>('chats') ?? [];
+  for (const [i, ref] of refs.entries()) await open(ref, i === refs.length - 1).catch(report);
 }
 
 $('#copy-id').addEventListener('click', () => {
@@ -230,13 +254,48 @@ function remember(ref: ChatRef, keep: boolean) {
   saved.set('chats', keep ? [...others, ref] : others);
 }
 
+const peerOf = (c: { userIdOne?: string | null; userIdTwo?: string | null }) => (c.userIdOne === auth!.userId ? c.userIdTwo : c.userIdOne);
+
 function labelOf(c: JoinChatMutation['joinChat']) {
   if (c.roomName !== null) return `# ${c.roomName}`;
-  const peer = c.userIdOne === auth!.userId ? c.userIdTwo : c.userIdOne;
+  const known = inbox.get(c.id);
+  if (known) return entryLabel(known);
+  const peer = peerOf(c);
   return `@ ${c.presences.find((p) => p.userId === peer)?.username ?? peer}`;
 }
 
-async function open(ref: ChatRef) {
+function entryLabel(e: Entry) {
+  return e.type === 'ROOM' ? `# ${e.roomName}` : e.type === 'DIRECT' ? `@ ${e.title}` : e.title;
+}
+
+/** An inbox entry was clicked: its chat, joined if it is not open yet. */
+function select(e: Entry) {
+  const open_ = chats.get(e.channelId);
+  if (open_ && !open_.left) return show(open_);
+  const ref: ChatRef =
+    e.type === 'ROOM'
+      ? { target: e.roomName!, type: 'ROOM' }
+      : e.type === 'GROUP'
+        ? { target: e.groupId!, type: 'GROUP' }
+        : { target: peerOf(e)!, type: 'DIRECT' };
+  open(ref).catch(report);
+}
+
+function onEntry(e: Entry) {
+  inbox.apply(e);
+  const chat = chats.get(e.channelId);
+  if (!chat) return;
+  // A direct chat opened by id gets its name once the server's entry arrives.
+  setLabel(chat, entryLabel(e));
+  maybeMarkRead(chat);
+}
+
+function setLabel(chat: Chat, label: string) {
+  $('h2', chat.view).textContent = label;
+  chat.view.setAttribute('aria-label', label);
+}
+
+async function open(ref: ChatRef, focus = true) {
   const { joinChat: c } = await call(api.mutation(JoinChatDocument, ref));
   report(null);
   remember(ref, true);
@@ -246,7 +305,7 @@ async function open(ref: ChatRef) {
   $('.leave', chat.view).hidden = false;
   $<HTMLInputElement>('.composer input', chat.view).disabled = false;
   setPresences(chat, [c.self, ...c.presences]);
-  show(chat);
+  if (focus) show(chat);
   // The first page of history comes first: its cacheableCursor is where the live feed picks up, so nothing falls between.
   if (chat.newest === null) await loadPage(chat, null);
   await follow(chat);
@@ -254,25 +313,26 @@ async function open(ref: ChatRef) {
 
 function createChat(id: string, ref: ChatRef, label: string): Chat {
   const view = ($<HTMLTemplateElement>('#chat-view').content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
-  $('h2', view).textContent = label;
-  view.setAttribute('aria-label', label);
-  const tab = el('button', { textContent: label });
+  view.hidden = true;
   const chat: Chat = {
     id,
     ref,
     view,
-    tab,
     messages: new Map(),
     presences: new Map(),
     newest: null,
     older: null,
+    lastShown: null,
+    markedUpTo: null,
+    peerRead: null,
+    people: new Map(),
+    typing: new TypingLine($('.typing', view)),
     left: false,
     replay: null,
     stop: () => {},
   };
+  setLabel(chat, label);
   chats.set(id, chat);
-  tab.addEventListener('click', () => show(chat));
-  $('#chats').append(el('li', {}, tab));
   $('#chat').append(view);
   $('.older', view).addEventListener('click', () => loadPage(chat, chat.older).catch(report));
   $('.rejoin', view).addEventListener('click', () => open(chat.ref).catch(report));
@@ -283,15 +343,19 @@ function createChat(id: string, ref: ChatRef, label: string): Chat {
     }, report);
   });
   let sending = Promise.resolve();
+  const input = $<HTMLInputElement>('.composer input', view);
+  const typer = new TypingSender((typing) => call(api.mutation(TypingDocument, { channelId: id, typing })));
+  input.addEventListener('input', () => typer.changed(input.value));
   $('.composer', view).addEventListener('submit', (e) => {
     e.preventDefault();
-    const input = $<HTMLInputElement>('.composer input', view);
     const text = input.value.trim();
     input.value = '';
+    typer.stop();
     if (!text) return;
+    const mentions = mentionsIn(chat, text);
     // One at a time, so messages typed quickly arrive in the order they were typed.
     sending = sending
-      .then(() => call(api.mutation(SendDocument, { channelId: id, content: { text } })))
+      .then(() => call(api.mutation(SendDocument, { channelId: id, content: { text }, mentions })))
       .then(
         () => report(null),
         (err) => (errorCode(err) === 'FORBIDDEN' ? markLeft(chat, errorText(err)) : report(err)),
@@ -301,11 +365,33 @@ function createChat(id: string, ref: ChatRef, label: string): Chat {
 }
 
 function show(chat: Chat) {
-  for (const c of chats.values()) {
-    c.view.hidden = c !== chat;
-    c.tab.toggleAttribute('aria-current', c === chat);
-  }
+  for (const c of chats.values()) c.view.hidden = c !== chat;
+  inbox.setCurrent(chat.id);
+  maybeMarkRead(chat);
 }
+
+/** "@name" for each person seen in the chat (present, or who wrote): their ids, for sendMessage's mentions. */
+function mentionsIn(chat: Chat, text: string): string[] {
+  const ids = [...text.matchAll(/@([\p{L}\p{N}_.-]+)/gu)].map((m) => chat.people.get(m[1]!.toLowerCase()));
+  return [...new Set(ids.filter((id): id is string => id !== undefined && id !== auth!.userId))];
+}
+
+/**
+ * The chat on screen is read up to its newest message shown: the mark moves
+ * on the server, and every device of the user clears the badge.
+ */
+function maybeMarkRead(chat: Chat) {
+  const entry = inbox.get(chat.id);
+  if (!entry || entry.unreadCount === 0 || chat.left || chat.view.hidden || document.visibilityState !== 'visible') return;
+  const upTo = chat.lastShown;
+  if (upTo === null || upTo === chat.markedUpTo) return;
+  chat.markedUpTo = upTo;
+  call(api.mutation(MarkReadDocument, { channelId: chat.id, messageId: upTo })).then((d) => inbox.apply(d.markRead), report);
+}
+
+document.addEventListener('visibilitychange', () => {
+  for (const chat of chats.values()) if (!chat.view.hidden) maybeMarkRead(chat);
+});
 
 /** (Re)starts a chat's feeds, from the newest message seen: on join, on re-join and after every reconnect. */
 async function follow(chat: Chat) {
@@ -319,10 +405,20 @@ async function follow(chat: Chat) {
     chat.replay?.push(data.channelPresence);
     onPresence(chat, data.channelPresence);
   });
+  const activity = api.subscription(ActivityDocument, { channelId: chat.id }).subscribe(({ data }) => {
+    if (data) onActivity(chat, data.channelActivity);
+  });
   chat.stop = () => {
     messages.unsubscribe();
     presence.unsubscribe();
+    activity.unsubscribe();
+    chat.typing.clear();
   };
+  if (chat.ref.type === 'DIRECT') {
+    const { channelReads } = await call(api.query(ReadsDocument, { channelId: chat.id }));
+    const theirs = channelReads.find((r) => r.userId !== auth!.userId)?.lastReadMessageId;
+    if (theirs) peerRead(chat, theirs);
+  }
   // Joins and leaves are not replayed after a gap: ask who is here now.
   const replay: Chat['replay'] = (chat.replay = []);
   try {
@@ -338,6 +434,7 @@ async function follow(chat: Chat) {
 async function loadPage(chat: Chat, after: string | null) {
   const { channelMessages: page } = await call(api.query(HistoryDocument, { channelId: chat.id, first: config.pageSize, after }));
   if (after === null) chat.newest ??= page.cacheableCursor;
+  if (after === null && page.edges[0]) chat.lastShown ??= page.edges[0].node.id;
   chat.older = page.pageInfo.endCursor;
   $('.older', chat.view).hidden = !page.pageInfo.hasNextPage;
   const log = $('.log', chat.view);
@@ -347,10 +444,15 @@ async function loadPage(chat: Chat, after: string | null) {
     if (!chat.messages.has(node.id)) $('.messages', chat.view).prepend(render(chat, node));
   }
   log.scrollTop = log.scrollHeight - fromBottom;
+  drawSeen(chat);
+  maybeMarkRead(chat);
 }
 
 function addMessage(chat: Chat, m: MessageFragment) {
-  if (m.cursor) chat.newest = m.cursor;
+  if (m.cursor) {
+    chat.newest = m.cursor;
+    chat.lastShown = m.id;
+  }
   const shown = chat.messages.get(m.id);
   if (m.code === 2) {
     // removed
@@ -364,7 +466,10 @@ function addMessage(chat: Chat, m: MessageFragment) {
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
     $('.messages', chat.view).append(render(chat, m));
     if (atBottom) log.scrollTop = log.scrollHeight;
+    chat.typing.sent(m.username);
   }
+  drawSeen(chat);
+  maybeMarkRead(chat);
 }
 
 function render(chat: Chat, m: MessageFragment): HTMLLIElement {
@@ -379,9 +484,34 @@ function render(chat: Chat, m: MessageFragment): HTMLLIElement {
     ' ',
     el('time', { dateTime: m.createTime }, time),
   );
-  li.classList.toggle('mine', m.senderId === auth!.userId);
+  li.dataset.id = m.id;
+  chat.people.set(m.username.toLowerCase(), m.senderId);
+  const mine = m.senderId === auth!.userId;
+  li.classList.toggle('mine', mine);
+  li.classList.toggle('mentions-me', m.mentions.includes(auth!.userId));
+  if (mine && chat.ref.type === 'DIRECT') li.append(' ', el('span', { className: 'tick' }, '✓ seen'));
   chat.messages.set(m.id, li);
   return li;
+}
+
+// ---- typing and read receipts
+
+function onActivity(chat: Chat, event: ActivitySubscription['channelActivity']) {
+  // This user's own other devices are not "someone typing".
+  if (event.__typename === 'TypingEvent' && event.userId !== auth!.userId) chat.typing.update(event);
+  if (event.__typename === 'ReadEvent' && event.userId !== auth!.userId) peerRead(chat, event.lastReadMessageId);
+}
+
+function peerRead(chat: Chat, messageId: string) {
+  if (chat.peerRead === null || messageId > chat.peerRead) chat.peerRead = messageId;
+  drawSeen(chat);
+}
+
+/** "✓ seen" on my messages up to the other user's mark. Message ids are UUIDv7: their order is the order they were sent in. */
+function drawSeen(chat: Chat) {
+  const upTo = chat.peerRead;
+  if (upTo === null) return;
+  for (const [id, li] of chat.messages) li.classList.toggle('seen', id <= upTo);
 }
 
 function markLeft(chat: Chat, why: string) {
@@ -399,6 +529,7 @@ function markLeft(chat: Chat, why: string) {
 
 function setPresences(chat: Chat, list: PresenceFragment[]) {
   chat.presences = new Map(list.map((p) => [p.sessionId, p]));
+  for (const p of list) chat.people.set(p.username.toLowerCase(), p.userId);
   drawPresences(chat);
 }
 
@@ -406,7 +537,10 @@ function onPresence(chat: Chat, event: PresenceEventsSubscription['channelPresen
   // A session is told of its own presence only when it ends: kicked, expired, or left elsewhere.
   if (event.leaves.some((p) => p.sessionId === auth!.sessionId)) return markLeft(chat, 'You left this chat.');
   for (const p of event.leaves) chat.presences.delete(p.sessionId);
-  for (const p of event.joins) chat.presences.set(p.sessionId, p);
+  for (const p of event.joins) {
+    chat.presences.set(p.sessionId, p);
+    chat.people.set(p.username.toLowerCase(), p.userId);
+  }
   drawPresences(chat);
 }
 

@@ -42,6 +42,20 @@ const messagesOn = (page: Page) =>
     .getByRole('list', { name: 'Messages' })
     .getByRole('listitem')
     .evaluateAll((items) => items.map((li) => `${li.querySelector('.who')?.textContent}: ${li.querySelector('.text')?.textContent}`));
+/** The chats list as shown: each entry's label, top to bottom. */
+const entriesOn = (page: Page) => page.getByRole('list', { name: 'Chats' }).locator('.title').allInnerTexts();
+const entryOn = (page: Page, label: string) =>
+  page
+    .getByRole('list', { name: 'Chats' })
+    .getByRole('listitem')
+    .filter({ has: page.locator('.title', { hasText: label }) });
+/** An entry's unread badge as a screen reader reads it ("2 unread"), or null without one. */
+async function badgeOf(page: Page, label: string) {
+  const badge = entryOn(page, label).locator('.badge');
+  return (await badge.count()) ? badge.getAttribute('aria-label') : null;
+}
+/** My messages that show "✓ seen", by text. */
+const seenOn = (page: Page) => page.locator('.chat:not([hidden]) .messages li.seen .text').allInnerTexts();
 const presencesOn = (page: Page) => page.getByRole('list', { name: 'Here now' }).getByRole('listitem').allInnerTexts();
 
 describe.skipIf(!haveChromium && !required)('the web chat in a real browser', () => {
@@ -171,7 +185,8 @@ describe.skipIf(!haveChromium && !required)('the web chat in a real browser', ()
       const bobId = await bob.getByLabel('Your user id').inputValue();
       await ada.getByLabel('Their user id').fill(bobId);
       await ada.getByRole('button', { name: 'Direct chat' }).click();
-      await ada.getByRole('heading', { name: `@ ${bobId}` }).waitFor(WAIT);
+      // Named from the inbox entry the join added, though bob is not there yet.
+      await ada.getByRole('heading', { name: '@ bob' }).waitFor(WAIT);
       await bob.getByText('ada wants to chat').waitFor(WAIT);
       await bob.getByRole('button', { name: 'Open' }).click();
       await bob.getByRole('heading', { name: '@ ada' }).waitFor(WAIT);
@@ -182,6 +197,81 @@ describe.skipIf(!haveChromium && !required)('the web chat in a real browser', ()
       for (const page of [ada, bob]) expect(await page.locator('#error').textContent()).toBe('');
       expect(pageErrors).toEqual([]);
       await Promise.all([adaContext.close(), bobContext.close()]);
+    },
+  );
+
+  it(
+    'the inbox: badges on every device of a user, read on one device clears the other, typing, seen ticks and mentions',
+    { timeout: 180_000 },
+    async () => {
+      const viewport = { width: 960, height: 600 };
+      const [eveContext, phoneContext, tabletContext] = [
+        await browser.newContext({ viewport }),
+        await browser.newContext({ viewport }),
+        await browser.newContext({ viewport }),
+      ];
+      const eve = await signIn(eveContext, 'eve');
+      const phone = await signIn(phoneContext, 'finn');
+      // Finn's second device signs in as the same user: the same device id, a session of its own.
+      const finnDevice = await phone.evaluate(() => JSON.parse(localStorage.getItem('parley.deviceId')!) as string);
+      await tabletContext.addInitScript((id) => localStorage.setItem('parley.deviceId', JSON.stringify(id)), finnDevice);
+      const tablet = await signIn(tabletContext, 'finn');
+      expect(await tablet.getByLabel('Your user id').inputValue()).toBe(await phone.getByLabel('Your user id').inputValue());
+
+      // Eve opens a direct chat with finn and writes; neither of his devices has it open.
+      await eve.getByLabel('Their user id').fill(await phone.getByLabel('Your user id').inputValue());
+      await eve.getByRole('button', { name: 'Direct chat' }).click();
+      await eve.getByRole('heading', { name: '@ finn' }).waitFor(WAIT);
+      await say(eve, 'Lunch today?');
+      await say(eve, 'At noon');
+      for (const page of [phone, tablet]) await expect.poll(() => badgeOf(page, '@ eve'), WAIT).toBe('2 unread');
+      await shoot(tablet, 'web-chat-inbox');
+
+      // The count is the server's: it survives a reload.
+      await tablet.reload();
+      await tablet.getByText('Signed in as finn').waitFor(WAIT);
+      await expect.poll(() => badgeOf(tablet, '@ eve'), WAIT).toBe('2 unread');
+
+      // Reading on the phone clears the badge on the tablet, and eve sees her messages were seen.
+      await entryOn(phone, '@ eve').getByRole('button').click();
+      await phone.getByRole('heading', { name: '@ eve' }).waitFor(WAIT);
+      await expect.poll(() => messagesOn(phone), WAIT).toEqual(['eve: Lunch today?', 'eve: At noon']);
+      for (const page of [phone, tablet]) await expect.poll(() => badgeOf(page, '@ eve'), WAIT).toBe(null);
+      await expect.poll(() => seenOn(eve), WAIT).toEqual(['Lunch today?', 'At noon']);
+
+      // Typing shows on the phone while eve types, and goes when she sends.
+      const eveBox = eve.getByRole('textbox', { name: 'Message' });
+      await eveBox.fill('Sounds good');
+      await phone.getByText('eve is typing…').waitFor(WAIT);
+      await shoot(phone, 'web-chat-typing');
+      await eveBox.press('Enter');
+      await phone.getByText('eve is typing…').waitFor({ ...WAIT, state: 'hidden' });
+      await expect.poll(() => messagesOn(phone), WAIT).toEqual(['eve: Lunch today?', 'eve: At noon', 'eve: Sounds good']);
+      // On screen on the phone, so read at once: no badge anywhere, and the tick follows.
+      await expect.poll(() => seenOn(eve), WAIT).toEqual(['Lunch today?', 'At noon', 'Sounds good']);
+      expect(await badgeOf(tablet, '@ eve')).toBe(null);
+
+      // A mention in a room finn has joined but is not looking at: "@" on his entry, the room first, the message marked.
+      await joinRoom(phone, 'plaza');
+      await joinRoom(eve, 'plaza');
+      await entryOn(phone, '@ eve').getByRole('button').click();
+      await phone.getByRole('heading', { name: '@ eve' }).waitFor(WAIT);
+      await say(eve, '@finn the plaza is open');
+      for (const page of [phone, tablet]) {
+        await expect.poll(() => badgeOf(page, '# plaza'), WAIT).toBe('1 unread');
+        expect(await entryOn(page, '# plaza').locator('.mentioned').count()).toBe(1);
+        expect((await entriesOn(page)).slice(0, 2)).toEqual(['# plaza', '@ eve']);
+      }
+      await entryOn(tablet, '# plaza').getByRole('button').click();
+      await tablet.getByRole('heading', { name: '# plaza' }).waitFor(WAIT);
+      await expect
+        .poll(() => tablet.locator('.chat:not([hidden]) .messages li.mentions-me .text').allInnerTexts(), WAIT)
+        .toEqual(['@finn the plaza is open']);
+      for (const page of [phone, tablet]) await expect.poll(() => entryOn(page, '# plaza').locator('.mentioned').count(), WAIT).toBe(0);
+
+      for (const page of [eve, phone, tablet]) expect(await page.locator('#error').textContent()).toBe('');
+      expect(pageErrors).toEqual([]);
+      await Promise.all([eveContext.close(), phoneContext.close(), tabletContext.close()]);
     },
   );
 });
