@@ -266,7 +266,15 @@ export async function joinAll(conn: GraphqlWs, rooms: string[], persistence = fa
  * subscriber's own session; one room: channelMessage(channelId), several: one
  * channelMessage without channelId, which follows every joined channel.
  */
-export async function subscriber(server: Server, rooms: string[], tally: Tally, sampled: boolean, token?: string): Promise<WebSocket> {
+export async function subscriber(
+  server: Server,
+  rooms: string[],
+  tally: Tally,
+  sampled: boolean,
+  token?: string,
+  /** Parley only: another subscription than channelMessage, and joins with persistence on (so the rooms are in the inbox). */
+  parley: { query?: string; persistence?: boolean } = {},
+): Promise<WebSocket> {
   let ws: WebSocket;
   if (server.protocol === 'plain') {
     ws = new WebSocket(`${server.wsUrl}?rooms=${encodeURIComponent(rooms.join(','))}`, WS_OPTIONS);
@@ -282,10 +290,10 @@ export async function subscriber(server: Server, rooms: string[], tally: Tally, 
     });
   } else {
     const conn = await GraphqlWs.open(server, token!);
-    await joinAll(conn, rooms);
+    await joinAll(conn, rooms, parley.persistence ?? false);
     ws = conn.detach();
     countFrames(ws, { wanted: () => sampled, frame: (d) => tally.frame(d, sampled) });
-    const query = rooms.length === 1 ? followOne(rooms[0]!) : FOLLOW_ALL;
+    const query = parley.query ?? (rooms.length === 1 ? followOne(rooms[0]!) : FOLLOW_ALL);
     ws.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query } }));
   }
   ws.on('error', () => {});
@@ -296,6 +304,15 @@ export interface Sender {
   /** Sends one message to `room`; resolves when the server has acknowledged it. */
   send(room: string): Promise<void>;
   close(): void;
+}
+
+const JOIN_GROUP = 'mutation($g: String!) { joinChat(target: $g, type: GROUP) { id } }';
+
+/** A Parley sender in a group's channel ("group:<id>"), on its own connection; what it sends is stored. */
+export async function groupSender(server: Server, groupId: string, token: string): Promise<Sender> {
+  const conn = await GraphqlWs.open(server, token);
+  await conn.run(JOIN_GROUP, { g: groupId });
+  return { send: (channel) => conn.run(SEND, { ch: channel, c: content() }), close: () => conn.ws.close() };
 }
 
 /**

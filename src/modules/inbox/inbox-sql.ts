@@ -10,7 +10,8 @@ const BLOCKED = `b AS (SELECT coalesce(array_agg("blockedId"), '{}'::text[]) AS 
 // blocked someone, a blocked user's messages neither count as activity nor
 // bring a hidden entry back; only then are messages looked up.
 const ENTRIES = `entries AS (
-  SELECT e.*, c.type, c."roomName", c."groupId", c."userIdOne", c."userIdTwo", c."chatCount", c."lastChatSeq", b.ids AS blocked,
+  SELECT e.*, c.type, c."roomName", c."groupId", c."userIdOne", c."userIdTwo", c."chatCount", c."lastChatSeq", c."lastSeq" AS "channelSeq",
+    b.ids AS blocked,
     greatest(e."addTime",
       CASE WHEN c."lastChatSenderId" = ANY(b.ids)
         THEN (SELECT m."createTime" FROM "Message" m
@@ -42,7 +43,7 @@ const MENTIONS = `(SELECT count(*) FROM "Mention" x WHERE x."userId" = $1 AND x.
 // What an inbox entry shows: title, counts, mark and the last chat message still present (not a blocked user's).
 // The last message is looked up by the channel's lastChatSeq (one row by its unique index); only when
 // that one was removed or is a blocked user's does the second branch run (Append stops at the first row).
-const SHOWN = `SELECT p."channelId", p.type, p."roomName", p."groupId", p."userIdOne", p."userIdTwo", p.hidden,
+const SHOWN = `SELECT p."channelId", p.type, p."roomName", p."groupId", p."userIdOne", p."userIdTwo", p.hidden, p."channelSeq"::text AS "channelSeq",
   extract(epoch FROM p.activity)::float8 * 1000 AS "activityMs",
   ${UNREAD}::int AS "unreadCount", ${MENTIONS}::int AS "mentionCount",
   p."lastReadMessageId", extract(epoch FROM p."readTime")::float8 * 1000 AS "readMs",

@@ -37,6 +37,8 @@ interface EntryRow {
   userIdOne: string | null;
   userIdTwo: string | null;
   hidden: boolean;
+  /** The channel's newest sequence number when the entry was read: what the entry covers. */
+  channelSeq: string;
   activityMs: number;
   unreadCount: number;
   mentionCount: number;
@@ -121,8 +123,17 @@ const notInInbox = (ref: ChannelRef) => notFound(`Channel ${ref.id} is not in yo
 
 /** A user's entry for a channel as they see it, hidden or not; null when the channel is not in their inbox. */
 export async function loadEntry(deps: Pick<Deps, 'db'>, userId: string, channelId: string): Promise<InboxEntry | null> {
+  return (await loadEntryAt(deps, userId, channelId))?.entry ?? null;
+}
+
+/** The entry with the sequence number of the channel's newest message it takes into account. */
+export async function loadEntryAt(
+  deps: Pick<Deps, 'db'>,
+  userId: string,
+  channelId: string,
+): Promise<{ entry: InboxEntry; seq: bigint } | null> {
   const [row] = await deps.db.query<EntryRow>(ONE_ENTRY, [userId, channelId]);
-  return row ? toEntry(row) : null;
+  return row ? { entry: toEntry(row), seq: BigInt(row.channelSeq) } : null;
 }
 
 /** The viewer's entry for a channel they may read; NOT_FOUND when it is not in their inbox. */

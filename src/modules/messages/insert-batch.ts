@@ -34,10 +34,15 @@ const CHAT = MessageCode.CHAT;
 // already used in this channel (a retry racing with the first send on
 // another process) is skipped, leaving its sequence number unused and its
 // chat ordinal uncounted; the caller acknowledges the stored one instead.
-// Mentions ([user, notification id] pairs, ids made here so the statement
-// needs no id function) are kept for users with the channel in their inbox
-// who do not block the sender; each kept one of a stored row gets a Mention
-// row (for mentionCount) and a MENTION notification.
+// Mentions ($8..$10: message id, user, notification id; ids made here so the
+// statement needs no id function) are kept for users with the channel in
+// their inbox who do not block the sender; each kept one of a stored row gets
+// a Mention row (for mentionCount) and a MENTION notification. They come as
+// arrays, not inside the JSON, so the planner sees how many there are (none,
+// mostly); with a guess of 100 per row it plans joins that hash every inbox
+// entry of the channel and costs the statement past jit_above_cost. The two
+// checks are scalar subqueries for the same reason: one primary-key lookup per
+// mention.
 const INSERT_BATCH = `
 WITH c AS (
   UPDATE "Channel" SET
@@ -52,11 +57,11 @@ WITH c AS (
   SELECT m.v, c.base + m.n AS seq, c.chat_base + (m.v->>'cs')::bigint AS chat_seq
   FROM c, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS m(v, n)
 ), kept AS (
-  SELECT b.v->>'id' AS id, b.chat_seq, b.v->>'username' AS username, x->>0 AS "userId", x->>1 AS nid, k
-  FROM batch b, jsonb_array_elements(b.v->'mentions') WITH ORDINALITY AS u(x, k)
-  WHERE x->>0 <> b.v->>'senderId'
-    AND EXISTS (SELECT 1 FROM "InboxEntry" e WHERE e."userId" = x->>0 AND e."channelId" = $1)
-    AND NOT EXISTS (SELECT 1 FROM "Block" bl WHERE bl."blockerId" = x->>0 AND bl."blockedId" = b.v->>'senderId')
+  SELECT u.id, b.chat_seq, b.v->>'username' AS username, u."userId", u.nid, u.k
+  FROM unnest($8::text[], $9::text[], $10::text[]) WITH ORDINALITY AS u(id, "userId", nid, k) JOIN batch b ON b.v->>'id' = u.id
+  WHERE u."userId" <> b.v->>'senderId'
+    AND (SELECT true FROM "InboxEntry" e WHERE e."userId" = u."userId" AND e."channelId" = $1) IS NOT NULL
+    AND (SELECT true FROM "Block" bl WHERE bl."blockerId" = u."userId" AND bl."blockedId" = b.v->>'senderId') IS NULL
 ), ins AS (
   INSERT INTO "Message" (id, "channelId", seq, code, "senderId", username, content, "clientMessageId", "createTime", "updateTime", "chatSeq", mentions)
   SELECT v->>'id', $1, seq, (v->>'code')::int, v->>'senderId', v->>'username', v->'content', v->>'clientMessageId', $3::timestamp(3), $3::timestamp(3), chat_seq,
@@ -84,6 +89,8 @@ WITH c AS (
 SELECT base::text AS base, (SELECT coalesce(array_agg(id), '{}') FROM ins) AS inserted,
   (SELECT coalesce(array_agg(id), '{}') FROM noted) AS noted FROM c`;
 
+const NO_MENTIONS: readonly [string, string][] = [];
+
 /**
  * Appends messages to one channel's history in one statement, with
  * consecutive sequence numbers in the order given. A message is null where
@@ -110,9 +117,10 @@ export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRe
       content: m.content,
       clientMessageId: m.clientMessageId ?? null,
       cs: chats,
-      mentions: m.mentions?.length ? m.mentions.map((userId): [string, string] => [userId, uuidv7()]) : undefined,
     };
   });
+  const named = items.map((m) => (m.mentions?.length ? m.mentions.map((userId): [string, string] => [userId, uuidv7()]) : NO_MENTIONS));
+  const mentioning = rows.flatMap((r, i) => named[i]!.map(() => r.id));
   // Timestamps are stored as UTC wall-clock time, as Prisma stores them.
   const utc = now.toISOString().slice(0, 23);
   const result = await db.query<{ base: string; inserted: string[]; noted: string[] }>(INSERT_BATCH, [
@@ -123,6 +131,9 @@ export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRe
     chats,
     lastChat,
     lastChatSender,
+    mentioning,
+    named.flat().map(([userId]) => userId),
+    named.flat().map(([, nid]) => nid),
   ]);
   if (!result[0]) throw new Error(`channel ${channelId} has no row to store messages in`);
   const base = BigInt(result[0].base);
@@ -131,7 +142,7 @@ export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRe
   const mentions: NotificationView[] = [];
   const messages = rows.map((r, i) => {
     if (!inserted.has(r.id)) return null;
-    const kept = (r.mentions ?? []).filter(([, nid]) => noted.has(nid));
+    const kept = named[i]!.filter(([, nid]) => noted.has(nid));
     for (const [userId, nid] of kept) {
       mentions.push({
         id: nid,

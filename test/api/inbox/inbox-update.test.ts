@@ -12,7 +12,14 @@ import {
   type TestServer,
 } from '../../helpers/server.js';
 import { createGroup, ok, S } from '../../helpers/social.js';
-import { HideChannelDocument, JoinGroupChannelDocument, MarkChannelReadDocument, OnInboxDocument } from '../../generated/operations.js';
+import {
+  HideChannelDocument,
+  InboxDocument,
+  JoinGroupChannelDocument,
+  MarkChannelReadDocument,
+  OnInboxDocument,
+  SendMentioningDocument,
+} from '../../generated/operations.js';
 
 const inboxUpdates = (server: TestServer, s: Session) => liveSubscription(server, s, OnInboxDocument);
 
@@ -89,5 +96,49 @@ describe.each(backends())('inboxUpdate ($name)', (backend) => {
     const sub = subscribe(server.ws(null), OnInboxDocument);
     // Refused at connection init, before any inbox is read.
     expect((await sub.error()).code).toBe(4403);
+  });
+
+  it('derives each entry from the message in memory exactly as the inbox query reads it, and reads it again after a removal', async () => {
+    const [ada, bob, cy] = [await server.signIn(), await server.signIn(), await server.signIn()];
+    const phone = await anotherSession(server, bob);
+    const name = uniqueName('room');
+    const room = await joinRoom(server, ada, name);
+    for (const s of [bob, phone, cy]) await joinRoom(server, s, name);
+    await ok(server, S.block, { u: [cy.userId] }, bob);
+    const feed = await inboxUpdates(server, bob);
+    const fromQuery = async () => {
+      const page = (await ok(server, InboxDocument, { first: 100 }, bob)).inbox;
+      return page.edges.map((e: any) => e.node).find((e: any) => e.channelId === room);
+    };
+    const mention = (s: Session, text: string, mentions: string[] = []) =>
+      ok(server, SendMentioningDocument, { c: room, content: { text }, mentions }, s).then((d) => d.sendMessage.messageId as string);
+
+    // The first message is read from the database; the next ones follow in sequence and are derived.
+    const steps: [Session, string, string[]][] = [
+      [ada, 'one', []],
+      [ada, 'two, for bob', [bob.userId]],
+      [ada, 'three', []],
+      [phone, 'bob from his phone', []],
+      [ada, 'four, for bob again', [bob.userId]],
+    ];
+    for (const [s, text, mentions] of steps) {
+      const id = await mention(s, text, mentions);
+      const got = await feed.next();
+      expect(got.lastMessage.id).toBe(id);
+      expect(got).toEqual(await fromQuery());
+    }
+    expect(await fromQuery()).toMatchObject({ unreadCount: 1, mentionCount: 1 });
+
+    // A blocked user's message changes nothing bob sees: no event, and the next one is ada's.
+    await mention(cy, 'from cy', [bob.userId]);
+    const five = await mention(ada, 'five');
+    expect(await feed.next()).toEqual({ ...(await fromQuery()), lastMessage: expect.objectContaining({ id: five }) });
+
+    // A removal reads the entry again.
+    await ok(server, S.remove, { c: room, m: five }, ada);
+    const afterRemoval = await feed.next();
+    expect(afterRemoval).toEqual(await fromQuery());
+    expect(afterRemoval.unreadCount).toBe(1);
+    feed.close();
   });
 });
