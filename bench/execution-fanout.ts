@@ -84,6 +84,8 @@ async function run(shared: boolean) {
       persistent: false,
       clientMessageId: null,
       mentions: [],
+      replyTo: null,
+      replyCount: 0,
       roomName: 'bench',
       groupId: null,
       userIdOne: null,

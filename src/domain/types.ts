@@ -27,10 +27,14 @@ export interface ChatMessage extends ChannelFields {
   clientMessageId: string | null;
   /** The users a chat message mentions (only those kept when it was sent). */
   mentions: string[];
+  /** The message of the same channel this one replies to, or null. */
+  replyTo: string | null;
+  /** Replies to this message still present, when it was read or sent. */
+  replyCount: number;
 }
 
 /** The acknowledgement a sender gets: the message less its content, sender and mentions. */
-export type MessageAck = Omit<ChatMessage, 'content' | 'senderId' | 'seq' | 'id' | 'mentions'> & { messageId: string };
+export type MessageAck = Omit<ChatMessage, 'content' | 'senderId' | 'seq' | 'id' | 'mentions' | 'replyCount'> & { messageId: string };
 
 export const MessageCode = {
   CHAT: 0,
@@ -83,7 +87,15 @@ export type ChannelEvent =
   | { type: 'message'; message: ChatMessage }
   | { type: 'presence'; change: PresenceChange }
   | { type: 'typing'; change: TypingChange }
-  | { type: 'read'; read: ReadChange };
+  | { type: 'read'; read: ReadChange }
+  | { type: 'thread'; thread: ThreadChange };
+
+/** A message's count of replies changed: a reply was stored or removed. */
+export interface ThreadChange {
+  channelId: string;
+  messageId: string;
+  replyCount: number;
+}
 
 export type SessionEvent = { type: 'joined' | 'left'; channelId: string };
 

@@ -19,6 +19,8 @@ const msg = (seq: number): ChatMessage => ({
   persistent: true,
   clientMessageId: null,
   mentions: [],
+  replyTo: null,
+  replyCount: 0,
   roomName: 'x',
   groupId: null,
   userIdOne: null,

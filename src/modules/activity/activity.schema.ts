@@ -1,5 +1,5 @@
 import { channelFromId } from '../../domain/channel-ref.js';
-import type { ReadChange, TypingChange } from '../../domain/types.js';
+import type { ReadChange, ThreadChange, TypingChange } from '../../domain/types.js';
 import { builder } from '../../schema/builder.js';
 import { viewerOf } from '../../schema/context.js';
 import { activityFeed, sendTyping } from './activity.service.js';
@@ -31,10 +31,19 @@ const ReadEventRef = builder.objectRef<ReadChange>('ReadEvent').implement({
   }),
 });
 
+const ThreadEventRef = builder.objectRef<ThreadChange>('ThreadEvent').implement({
+  description: "A message's replyCount changed: a reply to it was sent or removed.",
+  fields: (t) => ({
+    channelId: t.exposeID('channelId', { shared: true, description: 'The channel.' }),
+    messageId: t.exposeID('messageId', { shared: true, description: 'The message replied to.' }),
+    replyCount: t.exposeInt('replyCount', { shared: true, description: 'Its replies still present.' }),
+  }),
+});
+
 const ChannelActivity = builder.unionType('ChannelActivity', {
-  description: 'What happens in a channel besides its messages: typing and read receipts.',
-  types: [TypingEventRef, ReadEventRef],
-  resolveType: (a) => ('typing' in a ? TypingEventRef : ReadEventRef),
+  description: 'What happens in a channel besides its messages: typing, read receipts and reply counts.',
+  types: [TypingEventRef, ReadEventRef, ThreadEventRef],
+  resolveType: (a) => ('typing' in a ? TypingEventRef : 'replyCount' in a ? ThreadEventRef : ReadEventRef),
 });
 
 builder.mutationField('sendTyping', (t) =>

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.js';
 import type { ChannelRef } from '../../domain/channel-ref.js';
-import type { ChannelEvent, ReadChange, TypingChange } from '../../domain/types.js';
+import type { ChannelEvent, ReadChange, ThreadChange, TypingChange } from '../../domain/types.js';
 import type { Viewer } from '../../domain/viewer.js';
 import { forbidden } from '../../lib/errors.js';
 import type { BoundedQueue, SharedBudget } from '../../lib/queue.js';
@@ -32,7 +32,7 @@ export async function sendTyping(deps: Deps, viewer: Viewer, ref: ChannelRef, ty
   return true;
 }
 
-export type Activity = TypingChange | ReadChange;
+export type Activity = TypingChange | ReadChange | ThreadChange;
 
 /**
  * Typing and read receipts in one joined channel, or in every channel the
@@ -67,6 +67,7 @@ export async function activityFeed(
 
   const select = (e: ChannelEvent, channelId: string): Activity | null => {
     if (e.type === 'read') return blocks.has(e.read.userId) ? null : e.read;
+    if (e.type === 'thread') return e.thread;
     if (e.type === 'presence') {
       for (const p of e.change.leaves) {
         const stopped = stop(key(channelId, p.sessionId));

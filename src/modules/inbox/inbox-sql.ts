@@ -50,6 +50,7 @@ const SHOWN = `SELECT p."channelId", p.type, p."roomName", p."groupId", p."userI
   coalesce(p."roomName", g.name, u.username, '') AS title,
   lm.id AS "lmId", lm.seq::text AS "lmSeq", lm."senderId" AS "lmSenderId", lm.username AS "lmUsername", lm.content AS "lmContent",
   lm."clientMessageId" AS "lmClientMessageId", lm.mentions AS "lmMentions",
+  lm."replyTo" AS "lmReplyTo", lm."replyCount" AS "lmReplyCount",
   extract(epoch FROM lm."createTime")::float8 * 1000 AS "lmCreateMs", extract(epoch FROM lm."updateTime")::float8 * 1000 AS "lmUpdateMs"
 FROM page p
 LEFT JOIN "Group" g ON g.id = p."groupId"

@@ -51,6 +51,8 @@ interface EntryRow {
   lmContent: Record<string, unknown> | null;
   lmClientMessageId: string | null;
   lmMentions: string[] | null;
+  lmReplyTo: string | null;
+  lmReplyCount: number | null;
   lmCreateMs: number | null;
   lmUpdateMs: number | null;
 }
@@ -85,6 +87,8 @@ function toEntry(r: EntryRow): InboxEntry {
             updateTime: new Date(r.lmUpdateMs!),
             clientMessageId: r.lmClientMessageId,
             mentions: r.lmMentions!,
+            replyTo: r.lmReplyTo,
+            replyCount: r.lmReplyCount!,
           }),
     lastActivityTime: new Date(r.activityMs),
     unreadCount: r.unreadCount,

@@ -2,7 +2,7 @@ import type { Deps } from '../../deps.js';
 import type { Message } from '../../generated/prisma/client.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import type { ChannelRef } from '../../domain/channel-ref.js';
-import { MessageCode, type ChatMessage } from '../../domain/types.js';
+import { MessageCode, type ChatMessage, type ThreadChange } from '../../domain/types.js';
 import { isAdmin } from '../groups/roles.js';
 import type { Viewer } from '../../domain/viewer.js';
 import { fromRow, toAck, type MessageAck } from './message-shape.js';
@@ -18,6 +18,8 @@ async function editStored(
   viewer: Viewer,
   input: { ref: ChannelRef; messageId: string },
   change: (row: Message) => Promise<ChatMessage>,
+  /** A reply count the change moved, broadcast after the message. */
+  moved: () => ThreadChange | null = () => null,
 ): Promise<MessageAck> {
   const { ref } = input;
   const channelId = ref.id;
@@ -30,6 +32,8 @@ async function editStored(
     if (row.code !== MessageCode.CHAT) throw forbidden('Server event messages cannot be changed.');
     const m = await change(row);
     await deps.pubsub.publish('channel', channelId, { type: 'message', message: m });
+    const thread = moved();
+    if (thread) await deps.pubsub.publish('channel', channelId, { type: 'thread', thread });
     return m;
   });
   return toAck(message);
@@ -66,21 +70,30 @@ export async function updateMessage(
 /** The sender, or in a group channel its admins, may remove; the row leaves history and code 2 is broadcast. */
 export async function removeMessage(deps: Deps, viewer: Viewer, input: { ref: ChannelRef; messageId: string }): Promise<MessageAck> {
   const { ref } = input;
-  return editStored(deps, viewer, input, async (row) => {
-    if (row.senderId !== viewer.userId) {
-      const me =
-        ref.type === 'GROUP'
-          ? await deps.prisma.groupMember.findUnique({ where: { groupId_userId: { groupId: ref.groupId!, userId: viewer.userId } } })
-          : null;
-      if (!isAdmin(me?.role)) throw forbidden('Only the sender, or in a group channel its admins, may remove a message.');
-    }
-    // A removed chat message stops counting as unread wherever it was (see UncountedChat).
-    await deps.db.query(
-      `WITH d AS (DELETE FROM "Message" WHERE id = $1 RETURNING "channelId", "chatSeq")
-       INSERT INTO "UncountedChat" ("channelId", "chatSeq") SELECT "channelId", "chatSeq" FROM d ON CONFLICT DO NOTHING`,
-      [row.id],
-    );
-    // The broadcast names the removed message but no longer carries its content.
-    return fromRow(row, ref, { code: MessageCode.REMOVE, content: {}, updateTime: laterThan(row.updateTime) });
-  });
+  let thread: ThreadChange | null = null;
+  return editStored(
+    deps,
+    viewer,
+    input,
+    async (row) => {
+      if (row.senderId !== viewer.userId) {
+        const me =
+          ref.type === 'GROUP'
+            ? await deps.prisma.groupMember.findUnique({ where: { groupId_userId: { groupId: ref.groupId!, userId: viewer.userId } } })
+            : null;
+        if (!isAdmin(me?.role)) throw forbidden('Only the sender, or in a group channel its admins, may remove a message.');
+      }
+      // A removed chat message stops counting as unread wherever it was (see UncountedChat), and as a reply.
+      const [parent] = await deps.db.query<{ id: string; replyCount: number }>(
+        `WITH d AS (DELETE FROM "Message" WHERE id = $1 RETURNING "channelId", "chatSeq", "replyTo"),
+       u AS (INSERT INTO "UncountedChat" ("channelId", "chatSeq") SELECT "channelId", "chatSeq" FROM d ON CONFLICT DO NOTHING)
+       UPDATE "Message" p SET "replyCount" = p."replyCount" - 1 FROM d WHERE p.id = d."replyTo" RETURNING p.id, p."replyCount"`,
+        [row.id],
+      );
+      if (parent) thread = { channelId: ref.id, messageId: parent.id, replyCount: parent.replyCount };
+      // The broadcast names the removed message but no longer carries its content.
+      return fromRow(row, ref, { code: MessageCode.REMOVE, content: {}, updateTime: laterThan(row.updateTime) });
+    },
+    () => thread,
+  );
 }

@@ -14,6 +14,8 @@ interface MessageRow {
   updateMs: number;
   clientMessageId: string | null;
   mentions: string[];
+  replyTo: string | null;
+  replyCount: number;
 }
 
 // Timestamps are stored as UTC wall-clock time (as Prisma writes them) and
@@ -21,7 +23,7 @@ interface MessageRow {
 // strings. seq as text: the drivers disagree on BIGINT (so ORDER BY names the
 // table's column, not that text alias). The (channelId, seq) unique index
 // serves every variant.
-const COLUMNS = `id, seq::text AS seq, code, "senderId", username, content, "clientMessageId", mentions,
+const COLUMNS = `id, seq::text AS seq, code, "senderId", username, content, "clientMessageId", mentions, "replyTo", "replyCount",
   extract(epoch FROM "createTime")::float8 * 1000 AS "createMs", extract(epoch FROM "updateTime")::float8 * 1000 AS "updateMs"`;
 const NEWER = `SELECT ${COLUMNS} FROM "Message" WHERE "channelId" = $1 AND seq > $2 ORDER BY "Message".seq ASC LIMIT $3`;
 const OLDER = `SELECT ${COLUMNS} FROM "Message" WHERE "channelId" = $1 AND seq < $2 ORDER BY "Message".seq DESC LIMIT $3`;
@@ -29,6 +31,8 @@ const BETWEEN = `SELECT ${COLUMNS} FROM "Message" WHERE "channelId" = $1 AND seq
 const BY_CLIENT_ID = `SELECT ${COLUMNS} FROM "Message"
   WHERE "channelId" = $1 AND ("senderId", "clientMessageId") IN (SELECT * FROM unnest($2::text[], $3::text[]))`;
 const HEAD = `SELECT "lastSeq"::text AS seq FROM "Channel" WHERE id = $1`;
+// The ("replyTo", seq) index serves it; the channel is checked too, so a message id of another channel finds nothing.
+const REPLIES = `SELECT ${COLUMNS} FROM "Message" WHERE "replyTo" = $2 AND "channelId" = $1 AND seq > $3 ORDER BY "Message".seq ASC LIMIT $4`;
 
 /** The largest sequence PostgreSQL's BIGINT holds: "older than the newest" needs no second query shape. */
 const END = (2n ** 63n - 1n).toString();
@@ -77,8 +81,21 @@ function toMessages(rows: MessageRow[], ref: ChannelRef): ChatMessage[] {
       updateTime: new Date(r.updateMs),
       clientMessageId: r.clientMessageId,
       mentions: r.mentions,
+      replyTo: r.replyTo,
+      replyCount: r.replyCount,
     }),
   );
+}
+
+/** Replies to `messageId` after sequence `after`, oldest first. */
+export async function readReplies(
+  db: Pick<Database, 'query'>,
+  ref: ChannelRef,
+  messageId: string,
+  after: bigint,
+  limit: number,
+): Promise<ChatMessage[]> {
+  return toMessages(await db.query<MessageRow>(REPLIES, [ref.id, messageId, after.toString(), limit]), ref);
 }
 
 /** The sequence of a channel's newest stored message (0 when none or no channel). */

@@ -5,7 +5,7 @@ import type { ChannelRef } from '../../domain/channel-ref.js';
 import { assertMayAccess } from '../channels/access.js';
 import type { Viewer } from '../../domain/viewer.js';
 import { encodeCursor } from './cursor.js';
-import { readHead, readMessages } from './history-sql.js';
+import { readHead, readMessages, readReplies } from './history-sql.js';
 
 export interface HistoryPage {
   edges: { cursor: string; node: ChatMessage }[];
@@ -45,6 +45,28 @@ export async function channelMessages(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
     cacheableCursor: newest?.cursor ?? input.cursor ?? (await headCursor(deps, channelId)),
+  };
+}
+
+/** The replies to one message of a channel, oldest first, by keyset on the channel's sequence; access as channelMessages. */
+export async function messageReplies(
+  deps: Deps,
+  viewer: Viewer,
+  input: { ref: ChannelRef; messageId: string; first: number; after: bigint | null },
+): Promise<Omit<HistoryPage, 'cacheableCursor'>> {
+  const { ref, first, after } = input;
+  checkFirst(first);
+  await assertMayAccess(deps, viewer, ref);
+  const rows = await readReplies(deps.db, ref, input.messageId, after ?? 0n, first + 1);
+  const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(ref.id, node.seq!), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
   };
 }
 

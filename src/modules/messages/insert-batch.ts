@@ -14,12 +14,16 @@ export interface NewMessage {
   clientMessageId?: string | null;
   /** Users to mention (distinct): kept when the channel is in their inbox, they are not the sender and do not block the sender. */
   mentions?: readonly string[];
+  /** A message of the same channel, checked to be a chat message: its replyCount goes up with this row. */
+  replyTo?: string | null;
 }
 
 /** What one statement stored: each item's message (null when skipped) and the MENTION notifications it wrote. */
 export interface StoredBatch {
   messages: (ChatMessage | null)[];
   mentions: NotificationView[];
+  /** Messages the batch replied to, with their new replyCount. */
+  threads: { messageId: string; replyCount: number }[];
 }
 
 const CHAT = MessageCode.CHAT;
@@ -43,6 +47,8 @@ const CHAT = MessageCode.CHAT;
 // entry of the channel and costs the statement past jit_above_cost. The two
 // checks are scalar subqueries for the same reason: one primary-key lookup per
 // mention.
+// A reply raises its parent's replyCount in the same statement, so the count
+// is the replies stored (removeMessage lowers it with the row it deletes).
 const INSERT_BATCH = `
 WITH c AS (
   UPDATE "Channel" SET
@@ -63,12 +69,12 @@ WITH c AS (
     AND (SELECT true FROM "InboxEntry" e WHERE e."userId" = u."userId" AND e."channelId" = $1) IS NOT NULL
     AND (SELECT true FROM "Block" bl WHERE bl."blockerId" = u."userId" AND bl."blockedId" = b.v->>'senderId') IS NULL
 ), ins AS (
-  INSERT INTO "Message" (id, "channelId", seq, code, "senderId", username, content, "clientMessageId", "createTime", "updateTime", "chatSeq", mentions)
+  INSERT INTO "Message" (id, "channelId", seq, code, "senderId", username, content, "clientMessageId", "createTime", "updateTime", "chatSeq", mentions, "replyTo")
   SELECT v->>'id', $1, seq, (v->>'code')::int, v->>'senderId', v->>'username', v->'content', v->>'clientMessageId', $3::timestamp(3), $3::timestamp(3), chat_seq,
-    coalesce(km.users, '{}')
+    coalesce(km.users, '{}'), v->>'replyTo'
   FROM batch LEFT JOIN (SELECT id, array_agg("userId" ORDER BY k) AS users FROM kept GROUP BY id) km ON km.id = batch.v->>'id'
   ON CONFLICT ("channelId", "senderId", "clientMessageId") DO NOTHING
-  RETURNING id, "senderId", seq, "chatSeq", code
+  RETURNING id, "senderId", seq, "chatSeq", code, "replyTo"
 ), uncounted AS (
   INSERT INTO "UncountedChat" ("channelId", "chatSeq")
   SELECT $1, chat_seq FROM batch WHERE (v->>'code')::int = ${CHAT} AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.id = batch.v->>'id')
@@ -85,9 +91,15 @@ WITH c AS (
     ins."senderId", false, $3::timestamp(3)
   FROM kept k JOIN ins ON ins.id = k.id
   RETURNING id
+), parents AS (
+  UPDATE "Message" p SET "replyCount" = p."replyCount" + r.n
+  FROM (SELECT "replyTo", count(*) AS n FROM ins WHERE "replyTo" IS NOT NULL GROUP BY "replyTo") r
+  WHERE p.id = r."replyTo" AND p."channelId" = $1
+  RETURNING p.id, p."replyCount"
 )
 SELECT base::text AS base, (SELECT coalesce(array_agg(id), '{}') FROM ins) AS inserted,
-  (SELECT coalesce(array_agg(id), '{}') FROM noted) AS noted FROM c`;
+  (SELECT coalesce(array_agg(id), '{}') FROM noted) AS noted,
+  (SELECT coalesce(array_agg(id || ':' || "replyCount"), '{}') FROM parents) AS threads FROM c`;
 
 const NO_MENTIONS: readonly [string, string][] = [];
 
@@ -117,13 +129,14 @@ export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRe
       content: m.content,
       clientMessageId: m.clientMessageId ?? null,
       cs: chats,
+      replyTo: m.replyTo ?? undefined,
     };
   });
   const named = items.map((m) => (m.mentions?.length ? m.mentions.map((userId): [string, string] => [userId, uuidv7()]) : NO_MENTIONS));
   const mentioning = rows.flatMap((r, i) => named[i]!.map(() => r.id));
   // Timestamps are stored as UTC wall-clock time, as Prisma stores them.
   const utc = now.toISOString().slice(0, 23);
-  const result = await db.query<{ base: string; inserted: string[]; noted: string[] }>(INSERT_BATCH, [
+  const result = await db.query<{ base: string; inserted: string[]; noted: string[]; threads: string[] }>(INSERT_BATCH, [
     channelId,
     items.length,
     utc,
@@ -166,7 +179,13 @@ export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRe
       updateTime: now,
       clientMessageId: r.clientMessageId,
       mentions: kept.map(([userId]) => userId),
+      replyTo: r.replyTo ?? null,
+      replyCount: 0,
     });
   });
-  return { messages, mentions };
+  const threads = result[0].threads.map((t) => {
+    const colon = t.lastIndexOf(':');
+    return { messageId: t.slice(0, colon), replyCount: Number(t.slice(colon + 1)) };
+  });
+  return { messages, mentions, threads };
 }

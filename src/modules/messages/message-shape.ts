@@ -5,7 +5,18 @@ import type { ChannelRef } from '../../domain/channel-ref.js';
 /** What a message holds of its own; the rest comes from its channel. `seq` is null for a message never stored. */
 export type MessageFields = Pick<
   ChatMessage,
-  'id' | 'seq' | 'code' | 'senderId' | 'username' | 'content' | 'createTime' | 'updateTime' | 'clientMessageId' | 'mentions'
+  | 'id'
+  | 'seq'
+  | 'code'
+  | 'senderId'
+  | 'username'
+  | 'content'
+  | 'createTime'
+  | 'updateTime'
+  | 'clientMessageId'
+  | 'mentions'
+  | 'replyTo'
+  | 'replyCount'
 >;
 
 /**
@@ -28,6 +39,8 @@ export function chatMessage(ref: ChannelRef, m: MessageFields): ChatMessage {
     persistent: m.seq !== null,
     clientMessageId: m.clientMessageId,
     mentions: m.mentions,
+    replyTo: m.replyTo,
+    replyCount: m.replyCount,
     roomName: ref.roomName,
     groupId: ref.groupId,
     userIdOne: ref.userIdOne,
@@ -48,6 +61,8 @@ export function fromRow(row: Message, ref: ChannelRef, changed: Partial<MessageF
     updateTime: changed.updateTime ?? row.updateTime,
     clientMessageId: row.clientMessageId,
     mentions: row.mentions,
+    replyTo: row.replyTo,
+    replyCount: row.replyCount,
   });
 }
 
@@ -64,6 +79,7 @@ export function toAck(m: ChatMessage): MessageAck {
     updateTime: m.updateTime,
     persistent: m.persistent,
     clientMessageId: m.clientMessageId,
+    replyTo: m.replyTo,
     roomName: m.roomName,
     groupId: m.groupId,
     userIdOne: m.userIdOne,

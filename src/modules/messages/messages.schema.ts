@@ -6,7 +6,7 @@ import { resolveHooked } from '../../schema/hooked.js';
 import { isNewStored, type ChatMessage } from '../../domain/types.js';
 import { decodeCursor, encodeCursor, resumePoint } from './cursor.js';
 import { MAX_FIRST } from '../../lib/page.js';
-import { channelMessages } from './history.service.js';
+import { channelMessages, messageReplies } from './history.service.js';
 import { validateContent } from './content.js';
 import type { MessageAck } from './message-shape.js';
 import { MAX_MENTIONS, sendMessage } from './messages.service.js';
@@ -45,6 +45,16 @@ export const ChannelMessageRef = builder.objectRef<ChatMessage>('ChannelMessage'
       shared: true,
       description: 'The users this chat message mentions: of those named to sendMessage, the ones who had the channel in their inbox.',
     }),
+    replyTo: t.exposeID('replyTo', {
+      shared: true,
+      nullable: true,
+      description: 'The message of the same channel this one replies to (messageReplies lists a thread).',
+    }),
+    replyCount: t.exposeInt('replyCount', {
+      shared: true,
+      description:
+        'Replies to this message still present: as of the read in history, 0 on a new message; changes arrive as ThreadEvents in channelActivity.',
+    }),
     cursor: t.string({
       shared: true,
       nullable: true,
@@ -72,6 +82,7 @@ export const ChannelMessageAckRef = builder.objectRef<MessageAck>('ChannelMessag
       nullable: true,
       description: 'The client message id given to sendMessage, if any.',
     }),
+    replyTo: t.exposeID('replyTo', { nullable: true, description: 'The message it replies to, as given to sendMessage.' }),
     ...exposeChannelFields(t),
   }),
 });
@@ -123,6 +134,24 @@ builder.queryField('channelMessages', (t) =>
   }),
 );
 
+builder.queryField('messageReplies', (t) =>
+  t.field({
+    type: ChannelMessageConnection,
+    description: 'The replies to one message, oldest first. Access as channelMessages (joining is not needed).',
+    args: {
+      channelId: t.arg.id({ required: true, description: 'The channel of the message.' }),
+      messageId: t.arg.id({ required: true, description: 'The message whose replies to list.' }),
+      first: t.arg.int({ defaultValue: 20, description: `1..${MAX_FIRST}` }),
+      after: t.arg.string({ description: 'pageInfo.endCursor of the previous page.' }),
+    },
+    resolve: (_, a, ctx) => {
+      const ref = channelFromId(a.channelId);
+      const after = a.after == null ? null : decodeCursor(a.after, ref.id);
+      return messageReplies(ctx.deps, viewerOf(ctx), { ref, messageId: a.messageId, first: a.first ?? 20, after });
+    },
+  }),
+);
+
 builder.mutationField('sendMessage', (t) =>
   t.field({
     type: ChannelMessageAckRef,
@@ -135,6 +164,10 @@ builder.mutationField('sendMessage', (t) =>
         description:
           'Your own id for the message, 1..128 characters: a retry with the same id in the same channel is acknowledged with the first message, stored and delivered once.',
       }),
+      replyTo: t.arg.id({
+        description:
+          "A chat message of the same channel to reply to: the reply is an ordinary message of the channel, and the parent's replyCount counts it. Needs a stored message.",
+      }),
       mentions: t.arg.idList({
         description: `Users to mention, at most ${MAX_MENTIONS}: those with the channel in their inbox get a MENTION notification and count it in mentionCount; others are dropped. Needs a stored message.`,
       }),
@@ -145,7 +178,13 @@ builder.mutationField('sendMessage', (t) =>
         'sendMessage',
         { limit: 'send', parse: (i) => messageInput(ctx, i), show: (p) => ({ channelId: p.ref.id, content: p.content }) },
         { channelId: a.channelId, content: a.content },
-        (viewer, p) => sendMessage(ctx.deps, viewer, { ...p, clientMessageId: a.clientMessageId ?? null, mentions: a.mentions ?? null }),
+        (viewer, p) =>
+          sendMessage(ctx.deps, viewer, {
+            ...p,
+            clientMessageId: a.clientMessageId ?? null,
+            mentions: a.mentions ?? null,
+            replyTo: a.replyTo ?? null,
+          }),
       ),
   }),
 );

@@ -52,6 +52,7 @@ interface PendingSend {
   content: Record<string, unknown>;
   clientMessageId: string | null;
   mentions: readonly string[];
+  replyTo: string | null;
 }
 
 /** Sends that queue on a busy channel go together: one statement stores them all (see insertMessages). */
@@ -74,7 +75,13 @@ export async function sendMessage(
   deps: Deps,
   viewer: Viewer,
   /** `content` has passed validateContent (at the GraphQL edge, again after a before hook). */
-  input: { ref: ChannelRef; content: Record<string, unknown>; clientMessageId?: string | null; mentions?: readonly string[] | null },
+  input: {
+    ref: ChannelRef;
+    content: Record<string, unknown>;
+    clientMessageId?: string | null;
+    mentions?: readonly string[] | null;
+    replyTo?: string | null;
+  },
 ): Promise<MessageAck> {
   const started = performance.now();
   const { ref, content } = input;
@@ -84,7 +91,9 @@ export async function sendMessage(
   if (mentions.length && !presence.persistence) {
     throw badInput('mentions need a stored message: this session joined the channel with persistence off.', { argument: 'mentions' });
   }
-  const item = { deps, started, viewer, ref, persistence: presence.persistence, content, clientMessageId, mentions };
+  const replyTo = input.replyTo ?? null;
+  if (replyTo !== null) await checkParent(deps, ref, replyTo, presence.persistence);
+  const item = { deps, started, viewer, ref, persistence: presence.persistence, content, clientMessageId, mentions, replyTo };
   return toAck(await deps.channelLock.batch(ref.id, SEND_BATCH, item));
 }
 
@@ -93,6 +102,18 @@ function validClientMessageId(id: string | null): string | null {
     throw badInput('clientMessageId must be 1 to 128 characters without control characters.');
   }
   return id;
+}
+
+/** A reply is stored and names a chat message of its own channel that is still there. */
+async function checkParent(deps: Deps, ref: ChannelRef, replyTo: string, persistence: boolean) {
+  const refuse = (why: string) => badInput(why, { argument: 'replyTo' });
+  if (!persistence) throw refuse('replyTo needs a stored message: this session joined the channel with persistence off.');
+  const [parent] = await deps.db.query<{ code: number }>(`SELECT code FROM "Message" WHERE id = $1 AND "channelId" = $2`, [
+    replyTo,
+    ref.id,
+  ]);
+  if (!parent) throw refuse(`No message "${replyTo}" in channel ${ref.id} to reply to: it was removed, or belongs to another channel.`);
+  if (parent.code !== MessageCode.CHAT) throw refuse('A group event cannot be replied to.');
 }
 
 /** At most this many users named in one message. */
@@ -177,6 +198,12 @@ async function storeAndPublish(deps: Deps, channelId: string, items: PendingSend
   );
   // After the messages they point at, so a client that opens one finds it.
   if (stored?.mentions.length) void publishAfter(deps, published, stored.mentions);
+  // Under the channel's lock with the messages, so counts arrive in the order they were reached.
+  for (const t of stored?.threads ?? []) {
+    await deps.pubsub
+      .publish('channel', channelId, { type: 'thread', thread: { channelId, ...t } })
+      .catch((err: unknown) => deps.log.warn({ err, channelId }, 'a reply count change was stored but not delivered live'));
+  }
   return published;
 }
 
@@ -207,6 +234,7 @@ function newChat(channelId: string, i: PendingSend): NewMessage {
     content: i.content,
     clientMessageId: i.clientMessageId,
     mentions: i.mentions,
+    replyTo: i.replyTo,
   };
 }
 
@@ -214,7 +242,7 @@ function newChat(channelId: string, i: PendingSend): NewMessage {
 export async function appendMessage(
   tx: Prisma.TransactionClient,
   ref: ChannelRef,
-  m: Omit<NewMessage, 'channelId' | 'mentions'>,
+  m: Omit<NewMessage, 'channelId' | 'mentions' | 'replyTo'>,
 ): Promise<ChatMessage> {
   if (m.code === MessageCode.CHAT) throw new Error('appendMessage stores group events; chat messages go through insertMessages');
   const channel = await tx.channel.update({
@@ -252,5 +280,7 @@ function transientMessage(ref: ChannelRef, i: PendingSend): ChatMessage {
     updateTime: now,
     clientMessageId: i.clientMessageId,
     mentions: [],
+    replyTo: null,
+    replyCount: 0,
   });
 }

@@ -138,6 +138,7 @@ export type ActivitySubscriptionVariables = Exact<{
 
 export type ActivitySubscription = { channelActivity:
     | { __typename: 'ReadEvent', userId: string, lastReadMessageId: string }
+    | { __typename: 'ThreadEvent' }
     | { __typename: 'TypingEvent', userId: string, username: string, sessionId: string, typing: boolean }
    };
 
