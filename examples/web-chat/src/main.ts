@@ -24,6 +24,7 @@ import {
   PresenceEventsDocument,
   PresencesDocument,
   ReadsDocument,
+  RepliesDocument,
   SendDocument,
   SignInDocument,
   SignOutDocument,
@@ -80,6 +81,10 @@ interface Chat {
   peerRead: string | null;
   /** Usernames (lower case) to user ids, of everyone seen here: what "@name" in the composer mentions. */
   people: Map<string, string>;
+  /** What each shown message says, for quoting it above its replies. */
+  said: Map<string, string>;
+  /** The message the composer replies to. */
+  replyingTo: string | null;
   typing: TypingLine;
   left: boolean;
   /** Presence events that arrive while a snapshot is on its way, applied again on top of it. */
@@ -326,6 +331,8 @@ function createChat(id: string, ref: ChatRef, label: string): Chat {
     markedUpTo: null,
     peerRead: null,
     people: new Map(),
+    said: new Map(),
+    replyingTo: null,
     typing: new TypingLine($('.typing', view)),
     left: false,
     replay: null,
@@ -335,6 +342,8 @@ function createChat(id: string, ref: ChatRef, label: string): Chat {
   chats.set(id, chat);
   $('#chat').append(view);
   $('.older', view).addEventListener('click', () => loadPage(chat, chat.older).catch(report));
+  $('.replying button', view).addEventListener('click', () => setReplying(chat, null));
+  $('.thread .close', view).addEventListener('click', () => ($('.thread', view).hidden = true));
   $('.rejoin', view).addEventListener('click', () => open(chat.ref).catch(report));
   $('.leave', view).addEventListener('click', () => {
     call(api.mutation(LeaveChatDocument, { channelId: id })).then(() => {
@@ -353,9 +362,11 @@ function createChat(id: string, ref: ChatRef, label: string): Chat {
     typer.stop();
     if (!text) return;
     const mentions = mentionsIn(chat, text);
+    const replyTo = chat.replyingTo;
+    setReplying(chat, null);
     // One at a time, so messages typed quickly arrive in the order they were typed.
     sending = sending
-      .then(() => call(api.mutation(SendDocument, { channelId: id, content: { text }, mentions })))
+      .then(() => call(api.mutation(SendDocument, { channelId: id, content: { text }, mentions, replyTo })))
       .then(
         () => report(null),
         (err) => (errorCode(err) === 'FORBIDDEN' ? markLeft(chat, errorText(err)) : report(err)),
@@ -472,8 +483,10 @@ function addMessage(chat: Chat, m: MessageFragment) {
   maybeMarkRead(chat);
 }
 
+const textOf = (m: MessageFragment) => (typeof m.content.text === 'string' ? m.content.text : JSON.stringify(m.content));
+
 function render(chat: Chat, m: MessageFragment): HTMLLIElement {
-  const text = typeof m.content.text === 'string' ? m.content.text : JSON.stringify(m.content);
+  const text = textOf(m);
   const time = new Date(m.createTime).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const li = el(
     'li',
@@ -483,7 +496,13 @@ function render(chat: Chat, m: MessageFragment): HTMLLIElement {
     el('span', { className: 'text' }, text),
     ' ',
     el('time', { dateTime: m.createTime }, time),
+    ' ',
+    el('button', { className: 'reply', textContent: 'Reply', onclick: () => setReplying(chat, m.id) }),
+    el('button', { className: 'replies', onclick: () => openThread(chat, m.id).catch(report) }),
   );
+  chat.said.set(m.id, `${m.username}: ${text}`);
+  if (m.replyTo) li.prepend(el('span', { className: 'quote' }, `↪ ${chat.said.get(m.replyTo) ?? 'an earlier message'}`));
+  setReplyCount(li, m.replyCount);
   li.dataset.id = m.id;
   chat.people.set(m.username.toLowerCase(), m.senderId);
   const mine = m.senderId === auth!.userId;
@@ -494,9 +513,43 @@ function render(chat: Chat, m: MessageFragment): HTMLLIElement {
   return li;
 }
 
+// ---- replies
+
+/** Sets (or with null, clears) the message the composer replies to. */
+function setReplying(chat: Chat, messageId: string | null) {
+  chat.replyingTo = messageId;
+  const bar = $('.replying', chat.view);
+  bar.hidden = messageId === null;
+  $('span', bar).textContent = messageId === null ? '' : `Replying to ${chat.said.get(messageId) ?? 'a message'}`;
+  if (messageId !== null) $<HTMLInputElement>('.composer input', chat.view).focus();
+}
+
+function setReplyCount(li: HTMLLIElement, n: number) {
+  const button = $<HTMLButtonElement>('.replies', li);
+  button.hidden = n === 0;
+  button.textContent = n === 1 ? '1 reply' : `${n} replies`;
+}
+
+/** The thread of one message, oldest first, beside the chat. */
+async function openThread(chat: Chat, messageId: string) {
+  const { messageReplies } = await call(api.query(RepliesDocument, { channelId: chat.id, messageId }));
+  const panel = $('.thread', chat.view);
+  $('h3', panel).textContent = `Thread: ${chat.said.get(messageId) ?? 'a message'}`;
+  $('ul', panel).replaceChildren(
+    ...messageReplies.edges.map(({ node }) =>
+      el('li', {}, el('b', { className: 'who' }, node.username), ' ', el('span', { className: 'text' }, textOf(node))),
+    ),
+  );
+  panel.hidden = false;
+}
+
 // ---- typing and read receipts
 
 function onActivity(chat: Chat, event: ActivitySubscription['channelActivity']) {
+  if (event.__typename === 'ThreadEvent') {
+    const li = chat.messages.get(event.messageId);
+    if (li) setReplyCount(li, event.replyCount);
+  }
   // This user's own other devices are not "someone typing".
   if (event.__typename === 'TypingEvent' && event.userId !== auth!.userId) chat.typing.update(event);
   if (event.__typename === 'ReadEvent' && event.userId !== auth!.userId) peerRead(chat, event.lastReadMessageId);

@@ -201,7 +201,7 @@ describe.skipIf(!haveChromium && !required)('the web chat in a real browser', ()
   );
 
   it(
-    'the inbox: badges on every device of a user, read on one device clears the other, typing, seen ticks and mentions',
+    'the inbox: badges on every device of a user, read on one device clears the other, typing, seen ticks, mentions and a reply',
     { timeout: 180_000 },
     async () => {
       const viewport = { width: 960, height: 600 };
@@ -268,6 +268,21 @@ describe.skipIf(!haveChromium && !required)('the web chat in a real browser', ()
         .poll(() => tablet.locator('.chat:not([hidden]) .messages li.mentions-me .text').allInnerTexts(), WAIT)
         .toEqual(['@finn the plaza is open']);
       for (const page of [phone, tablet]) await expect.poll(() => entryOn(page, '# plaza').locator('.mentioned').count(), WAIT).toBe(0);
+
+      // A reply: quoted above its text, counted on the parent, listed in the parent's thread.
+      const parent = tablet.locator('.chat:not([hidden]) .messages li', { hasText: '@finn the plaza is open' });
+      await parent.hover();
+      await parent.getByRole('button', { name: 'Reply' }).click();
+      await tablet.getByText('Replying to eve: @finn the plaza is open').waitFor(WAIT);
+      await say(tablet, 'On my way');
+      const evesPlaza = eve.locator('.chat:not([hidden])');
+      await evesPlaza.getByText('↪ eve: @finn the plaza is open').waitFor(WAIT);
+      await expect.poll(() => messagesOn(eve), WAIT).toEqual(['eve: @finn the plaza is open', 'finn: On my way']);
+      await evesPlaza.getByRole('button', { name: '1 reply' }).click();
+      await expect
+        .poll(() => evesPlaza.getByRole('region', { name: 'Thread' }).locator('li').allInnerTexts(), WAIT)
+        .toEqual(['finn On my way']);
+      await shoot(eve, 'web-chat-thread');
 
       for (const page of [eve, phone, tablet]) expect(await page.locator('#error').textContent()).toBe('');
       expect(pageErrors).toEqual([]);
