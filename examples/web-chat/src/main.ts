@@ -397,7 +397,13 @@ function maybeMarkRead(chat: Chat) {
   const upTo = chat.lastShown;
   if (upTo === null || upTo === chat.markedUpTo) return;
   chat.markedUpTo = upTo;
-  call(api.mutation(MarkReadDocument, { channelId: chat.id, messageId: upTo })).then((d) => inbox.apply(d.markRead), report);
+  call(api.mutation(MarkReadDocument, { channelId: chat.id, messageId: upTo })).then(
+    (d) => inbox.apply(d.markRead),
+    (err) => {
+      chat.markedUpTo = null;
+      report(err);
+    },
+  );
 }
 
 document.addEventListener('visibilitychange', () => {
@@ -469,6 +475,8 @@ function addMessage(chat: Chat, m: MessageFragment) {
     // removed
     shown?.remove();
     chat.messages.delete(m.id);
+    // The read mark may only go to a message still there.
+    if (chat.lastShown === m.id) chat.lastShown = [...chat.messages.keys()].sort().at(-1) ?? null;
   } else if (m.code === 1) {
     // edited
     shown?.replaceWith(render(chat, m));

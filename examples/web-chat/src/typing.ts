@@ -2,8 +2,12 @@
 
 /** The server ends a typing state 6 s after the last renewal; renewing every 3 s keeps it on while keys are pressed. */
 const RENEW_MS = 3_000;
-/** Shown no longer than the server's 6 s, even if the event that ends it is lost with a dropped connection. */
-const SHOW_MS = 6_500;
+/**
+ * The server sends only the start of a typing state and its end (said so, 6 s
+ * without a renewal, or the typist gone), so a state shows until its end
+ * arrives; this is only a bound for an end lost with a dropped connection.
+ */
+const SHOW_MS = 60_000;
 
 /** Announces this session's typing in one chat: on the first key, renewed while typing, off when sent or cleared. */
 export class TypingSender {

@@ -96,6 +96,17 @@ export async function inboxFeed(deps: Deps, viewer: Viewer, budget: SharedBudget
     })();
   }
 
+  /**
+   * Counts and last messages change with blocks: every entry this feed has
+   * read is read again (a read in flight runs once more), and passed on only
+   * if it changed from what the user was last shown or the feed last read.
+   * Entries never read here are read at their next change.
+   */
+  function blocksChanged() {
+    for (const [channelId, k] of known) if (!shown.has(channelId)) shown.set(channelId, signature(k.entry));
+    for (const channelId of following.keys()) if (known.has(channelId) || reading.has(channelId)) read(channelId, 'channel');
+  }
+
   function show(channelId: string, entry: InboxEntry | null, why: Reason) {
     if (!entry) {
       const gone = following.get(channelId)?.entry;
@@ -116,8 +127,7 @@ export async function inboxFeed(deps: Deps, viewer: Viewer, budget: SharedBudget
   try {
     const unsubscribeUser = await deps.pubsub.subscribe('user', viewer.userId, (e) => {
       if (e.type === 'inbox') read(e.channelId, 'user');
-      // Counts change with blocks: the next message of each entry reads it again.
-      if (e.type === 'blocked' || e.type === 'unblocked') known.clear();
+      if (e.type === 'blocked' || e.type === 'unblocked') blocksChanged();
     });
     queue.onEnd(() => void unsubscribeUser().catch(() => {}));
     const followed = await followBlocks(deps, viewer.userId);

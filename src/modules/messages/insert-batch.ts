@@ -12,7 +12,7 @@ export interface NewMessage {
   username: string;
   content: Record<string, unknown>;
   clientMessageId?: string | null;
-  /** Users to mention (distinct): kept when the channel is in their inbox, they are not the sender and do not block the sender. */
+  /** Users to mention (distinct): kept when the channel is in their inbox and they are not the sender; notified unless they block the sender. */
   mentions?: readonly string[];
   /** A message of the same channel, checked to be a chat message: its replyCount goes up with this row. */
   replyTo?: string | null;
@@ -40,8 +40,10 @@ const CHAT = MessageCode.CHAT;
 // chat ordinal uncounted; the caller acknowledges the stored one instead.
 // Mentions ($8..$10: message id, user, notification id; ids made here so the
 // statement needs no id function) are kept for users with the channel in
-// their inbox who do not block the sender; each kept one of a stored row gets
-// a Mention row (for mentionCount) and a MENTION notification. They come as
+// their inbox, and listed on the message; each kept one of a stored row who
+// does not block the sender gets a Mention row (for mentionCount) and a
+// MENTION notification. Users who block the sender stay on the list, so the
+// list reveals no block. They come as
 // arrays, not inside the JSON, so the planner sees how many there are (none,
 // mostly); with a guess of 100 per row it plans joins that hash every inbox
 // entry of the channel and costs the statement past jit_above_cost. The two
@@ -63,11 +65,11 @@ WITH c AS (
   SELECT m.v, c.base + m.n AS seq, c.chat_base + (m.v->>'cs')::bigint AS chat_seq
   FROM c, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS m(v, n)
 ), kept AS (
-  SELECT u.id, b.chat_seq, b.v->>'username' AS username, u."userId", u.nid, u.k
+  SELECT u.id, b.chat_seq, b.v->>'username' AS username, u."userId", u.nid, u.k,
+    (SELECT true FROM "Block" bl WHERE bl."blockerId" = u."userId" AND bl."blockedId" = b.v->>'senderId') IS NOT NULL AS blocks
   FROM unnest($8::text[], $9::text[], $10::text[]) WITH ORDINALITY AS u(id, "userId", nid, k) JOIN batch b ON b.v->>'id' = u.id
   WHERE u."userId" <> b.v->>'senderId'
     AND (SELECT true FROM "InboxEntry" e WHERE e."userId" = u."userId" AND e."channelId" = $1) IS NOT NULL
-    AND (SELECT true FROM "Block" bl WHERE bl."blockerId" = u."userId" AND bl."blockedId" = b.v->>'senderId') IS NULL
 ), ins AS (
   INSERT INTO "Message" (id, "channelId", seq, code, "senderId", username, content, "clientMessageId", "createTime", "updateTime", "chatSeq", mentions, "replyTo")
   SELECT v->>'id', $1, seq, (v->>'code')::int, v->>'senderId', v->>'username', v->'content', v->>'clientMessageId', $3::timestamp(3), $3::timestamp(3), chat_seq,
@@ -84,12 +86,12 @@ WITH c AS (
   WHERE e."userId" = s."senderId" AND e."channelId" = $1 AND e."readSeq" < s.seq
 ), mentioned AS (
   INSERT INTO "Mention" ("userId", "channelId", "chatSeq", "messageId", "senderId")
-  SELECT k."userId", $1, k.chat_seq, k.id, ins."senderId" FROM kept k JOIN ins ON ins.id = k.id
+  SELECT k."userId", $1, k.chat_seq, k.id, ins."senderId" FROM kept k JOIN ins ON ins.id = k.id WHERE NOT k.blocks
 ), noted AS (
   INSERT INTO "Notification" (id, "userId", code, subject, content, "senderId", read, "createTime")
   SELECT k.nid, k."userId", ${NotificationCode.MENTION}, k.username || ' mentioned you', jsonb_build_object('channelId', $1::text, 'messageId', k.id),
     ins."senderId", false, $3::timestamp(3)
-  FROM kept k JOIN ins ON ins.id = k.id
+  FROM kept k JOIN ins ON ins.id = k.id WHERE NOT k.blocks
   RETURNING id
 ), parents AS (
   UPDATE "Message" p SET "replyCount" = p."replyCount" + r.n
@@ -98,7 +100,7 @@ WITH c AS (
   RETURNING p.id, p."replyCount"
 )
 SELECT base::text AS base, (SELECT coalesce(array_agg(id), '{}') FROM ins) AS inserted,
-  (SELECT coalesce(array_agg(id), '{}') FROM noted) AS noted,
+  (SELECT coalesce(array_agg(nid), '{}') FROM kept) AS listed, (SELECT coalesce(array_agg(id), '{}') FROM noted) AS noted,
   (SELECT coalesce(array_agg(id || ':' || "replyCount"), '{}') FROM parents) AS threads FROM c`;
 
 const NO_MENTIONS: readonly [string, string][] = [];
@@ -136,7 +138,7 @@ export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRe
   const mentioning = rows.flatMap((r, i) => named[i]!.map(() => r.id));
   // Timestamps are stored as UTC wall-clock time, as Prisma stores them.
   const utc = now.toISOString().slice(0, 23);
-  const result = await db.query<{ base: string; inserted: string[]; noted: string[]; threads: string[] }>(INSERT_BATCH, [
+  const result = await db.query<{ base: string; inserted: string[]; listed: string[]; noted: string[]; threads: string[] }>(INSERT_BATCH, [
     channelId,
     items.length,
     utc,
@@ -151,12 +153,14 @@ export async function insertMessages(db: Pick<Database, 'query'>, ref: ChannelRe
   if (!result[0]) throw new Error(`channel ${channelId} has no row to store messages in`);
   const base = BigInt(result[0].base);
   const inserted = new Set(result[0].inserted);
+  const listed = new Set(result[0].listed);
   const noted = new Set(result[0].noted);
   const mentions: NotificationView[] = [];
   const messages = rows.map((r, i) => {
     if (!inserted.has(r.id)) return null;
-    const kept = named[i]!.filter(([, nid]) => noted.has(nid));
+    const kept = named[i]!.filter(([, nid]) => listed.has(nid));
     for (const [userId, nid] of kept) {
+      if (!noted.has(nid)) continue;
       mentions.push({
         id: nid,
         userId,

@@ -169,7 +169,7 @@ builder.mutationField('sendMessage', (t) =>
           "A chat message of the same channel to reply to: the reply is an ordinary message of the channel, and the parent's replyCount counts it. Needs a stored message.",
       }),
       mentions: t.arg.idList({
-        description: `Users to mention, at most ${MAX_MENTIONS}: those with the channel in their inbox get a MENTION notification and count it in mentionCount; others are dropped. Needs a stored message.`,
+        description: `Users to mention, at most ${MAX_MENTIONS}: those with the channel in their inbox are listed on the message and, unless they block you, get a MENTION notification and count it in mentionCount; others are dropped. Needs a stored message.`,
       }),
     },
     resolve: (_, a, ctx) =>

@@ -141,4 +141,24 @@ describe.each(backends())('inboxUpdate ($name)', (backend) => {
     expect(afterRemoval.unreadCount).toBe(1);
     feed.close();
   });
+
+  it('updates counts and the last message live when the user blocks someone', async () => {
+    const [ada, bob, cy] = [await server.signIn(), await server.signIn(), await server.signIn()];
+    const name = uniqueName('room');
+    const room = await joinRoom(server, ada, name);
+    for (const s of [bob, cy]) await joinRoom(server, s, name);
+    const feed = await inboxUpdates(server, bob);
+    const hi = await send(server, ada, room, { text: 'hi' });
+    expect(await feed.next()).toMatchObject({ unreadCount: 1, lastMessage: { id: hi.messageId } });
+    const spam = await send(server, cy, room, { text: 'spam' });
+    expect(await feed.next()).toMatchObject({ unreadCount: 2, lastMessage: { id: spam.messageId } });
+
+    await ok(server, S.block, { u: [cy.userId] }, bob);
+    expect(await feed.next()).toMatchObject({ unreadCount: 1, lastMessage: { id: hi.messageId } });
+    // Nothing more from cy shows; ada's next message counts from the new state.
+    await send(server, cy, room, { text: 'more spam' });
+    const again = await send(server, ada, room, { text: 'again' });
+    expect(await feed.next()).toMatchObject({ unreadCount: 2, lastMessage: { id: again.messageId } });
+    feed.close();
+  });
 });

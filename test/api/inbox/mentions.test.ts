@@ -46,7 +46,7 @@ async function groupOfThree(server: TestServer) {
 describe.each(backends())('mentions ($name)', (backend) => {
   const server = suiteServer(backend);
 
-  it('keep only users with the channel in their inbox who do not block the sender, notify each once, and show on the message', async () => {
+  it('keep users with the channel in their inbox, show on the message without revealing blocks, and notify each once unless they block the sender', async () => {
     const { ada, bob, cy, groupId, channel } = await groupOfThree(server);
     const [outsider, blocker] = [await server.signIn(), await server.signIn()];
     await ok(server, S.joinGroup, { g: groupId }, blocker);
@@ -58,10 +58,12 @@ describe.each(backends())('mentions ($name)', (backend) => {
     const named = [bob.userId, outsider.userId, ada.userId, cy.userId, blocker.userId, bob.userId, 'no-such-user'];
     const id = await mention(server, ada, channel, named);
 
-    expect(await live.next()).toEqual({ id, mentions: [bob.userId, cy.userId] });
+    // The user who blocks ada is listed like the others: the list reveals no block.
+    const listed = [bob.userId, cy.userId, blocker.userId];
+    expect(await live.next()).toEqual({ id, mentions: listed });
     expect(await bobsNotes.next()).toMatchObject({ code: MENTION, senderId: ada.userId, content: { channelId: channel, messageId: id } });
     const stored = (await ok(server, MessageMentionsDocument, { c: channel }, bob)).channelMessages.edges.map((e: any) => e.node);
-    expect(stored.find((m: any) => m.id === id).mentions).toEqual([bob.userId, cy.userId]);
+    expect(stored.find((m: any) => m.id === id).mentions).toEqual(listed);
     expect((await mentionsOf(server, bob)).map((n) => n.content.messageId)).toEqual([id]);
     expect(await mentionsOf(server, cy)).toHaveLength(1);
     for (const s of [outsider, blocker, ada]) expect(await mentionsOf(server, s)).toEqual([]);
@@ -69,7 +71,7 @@ describe.each(backends())('mentions ($name)', (backend) => {
     expect(await entryFor(server, bob, channel)).toMatchObject({
       unreadCount: 1,
       mentionCount: 1,
-      lastMessage: { id, mentions: [bob.userId, cy.userId] },
+      lastMessage: { id, mentions: listed },
     });
     expect(await counts(server, bob)).toEqual({ unreadCount: 1, mentionCount: 1, unreadChannels: 1 });
     // The user who blocked the sender counts neither the message nor a mention.
