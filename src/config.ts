@@ -63,6 +63,10 @@ const schema = z.object({
   AUTH_USERNAME_CLAIM: z.string().min(1).default('name'),
   PRESENCE_GRACE_MS: int(0).default(15_000),
   MAX_MESSAGE_BYTES: int(2).default(4096),
+  SEARCH_LANGUAGE: z
+    .string()
+    .regex(/^[a-z_]{1,63}$/, 'must be the name of a PostgreSQL text search configuration, such as simple or english')
+    .default('simple'),
   SUBSCRIPTION_QUEUE_LIMIT: int(1).default(1000),
   SHUTDOWN_GRACE_MS: int(0).default(10_000),
   REDIS_PREFIX: z.string().min(1).default('parley:'),

@@ -10,6 +10,7 @@ import { redactUrl, StartupError } from '../lib/startup-error.js';
 import { countQueries, type QueryCounter } from './count.js';
 import { lockDataDir } from './lock.js';
 import { applyMigrations, readMigrations, type MigrationTx } from './migrate.js';
+import { ensureSearchIndex } from './search-index.js';
 
 export { PrismaClient };
 export type { Prisma } from '../generated/prisma/client.js';
@@ -31,6 +32,8 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   /** Where PGlite keeps its files; `memory://` keeps nothing. */
   dataDir: string;
+  /** The text search configuration of the message search index (made after the migrations if missing). */
+  searchLanguage?: string;
   log: Logger;
 }
 
@@ -38,10 +41,11 @@ export interface DatabaseOptions {
 const MIGRATION_LOCK_KEY = 7_245_311;
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.log) : openPglite(opts.dataDir, opts.log);
+  const language = opts.searchLanguage ?? 'simple';
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.log, language) : openPglite(opts.dataDir, opts.log, language);
 }
 
-async function openPostgres(url: string, log: Logger): Promise<Database> {
+async function openPostgres(url: string, log: Logger, language: string): Promise<Database> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   await client.connect().catch((e: unknown) => {
     throw new StartupError(`cannot reach PostgreSQL at ${redactUrl(url)}: ${e instanceof Error ? e.message : String(e)}`);
@@ -55,6 +59,7 @@ async function openPostgres(url: string, log: Logger): Promise<Database> {
       query: async (sql, params) => (await client.query(sql, params)).rows,
     };
     const ran = await applyMigrations(tx, readMigrations());
+    await ensureSearchIndex(tx, language);
     await client.query('COMMIT');
     if (ran.length) log.info({ migrations: ran }, 'applied migrations');
   } catch (e) {
@@ -93,7 +98,7 @@ async function openPostgres(url: string, log: Logger): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string, log: Logger): Promise<Database> {
+async function openPglite(dataDir: string, log: Logger, language: string): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   let unlock = () => {};
   let dir = dataDir;
@@ -104,12 +109,15 @@ async function openPglite(dataDir: string, log: Logger): Promise<Database> {
   }
   try {
     const db = await PGlite.create(inMemory ? dataDir : `${dir}/pg`);
-    const ran = await db.transaction(async (t) =>
-      applyMigrations(
-        { exec: async (sql) => void (await t.exec(sql)), query: async (sql, params) => (await t.query(sql, params)).rows as never },
-        readMigrations(),
-      ),
-    );
+    const ran = await db.transaction(async (t) => {
+      const tx: MigrationTx = {
+        exec: async (sql) => void (await t.exec(sql)),
+        query: async (sql, params) => (await t.query(sql, params)).rows as never,
+      };
+      const applied = await applyMigrations(tx, readMigrations());
+      await ensureSearchIndex(tx, language);
+      return applied;
+    });
     if (ran.length) log.info({ migrations: ran }, 'applied migrations');
     const counter = { queries: 0 };
     const prisma = new PrismaClient({ adapter: countQueries(new PrismaPGlite(db), counter) });

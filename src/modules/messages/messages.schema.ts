@@ -10,6 +10,7 @@ import { channelMessages, messageReplies } from './history.service.js';
 import { validateContent } from './content.js';
 import type { MessageAck } from './message-shape.js';
 import { MAX_MENTIONS, sendMessage } from './messages.service.js';
+import { MAX_QUERY, searchMessages } from './search.service.js';
 import { messageFeed } from './subscriptions.service.js';
 import { MessageKind, messageKind } from '../../schema/kinds.js';
 
@@ -149,6 +150,27 @@ builder.queryField('messageReplies', (t) =>
       const after = a.after == null ? null : decodeCursor(a.after, ref.id);
       return messageReplies(ctx.deps, viewerOf(ctx), { ref, messageId: a.messageId, first: a.first ?? 20, after });
     },
+  }),
+);
+
+builder.queryField('searchMessages', (t) =>
+  t.field({
+    type: ChannelMessageConnection,
+    description:
+      "Chat messages whose text matches, newest first: in your inbox's channels, or in the one channel channelId names (access as channelMessages). Words are matched by PostgreSQL's full-text search (SEARCH_LANGUAGE); quotes and operators are read as web search syntax, never as an error.",
+    args: {
+      query: t.arg.string({ required: true, description: `1..${MAX_QUERY} characters.` }),
+      channelId: t.arg.id({ description: 'One channel you may read; omitted: every channel of your inbox.' }),
+      first: t.arg.int({ defaultValue: 20, description: `1..${MAX_FIRST}` }),
+      after: t.arg.string({ description: 'pageInfo.endCursor of the previous page.' }),
+    },
+    resolve: (_, a, ctx) =>
+      searchMessages(ctx.deps, viewerOf(ctx), {
+        query: a.query,
+        ref: a.channelId == null ? null : channelFromId(a.channelId),
+        first: a.first ?? 20,
+        after: a.after ?? null,
+      }),
   }),
 );
 
