@@ -15,7 +15,7 @@ import { sizes } from './lib/options.js';
 import { chart } from './lib/svg.js';
 import { formatTable } from './lib/table.js';
 
-const SCENARIOS = ['fanout', 'rooms', 'stored', 'history', 'inbox', 'conversations'];
+const SCENARIOS = ['fanout', 'rooms', 'stored', 'history', 'inbox', 'conversations', 'search'];
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const RESULTS = join(HERE, 'results');
 

@@ -25,6 +25,7 @@ import {
   PresencesDocument,
   ReadsDocument,
   RepliesDocument,
+  SearchDocument,
   SendDocument,
   SignInDocument,
   SignOutDocument,
@@ -275,15 +276,55 @@ function entryLabel(e: Entry) {
 
 /** An inbox entry was clicked: its chat, joined if it is not open yet. */
 function select(e: Entry) {
+  goTo(e).catch(report);
+}
+
+async function goTo(e: Pick<Entry, 'channelId' | 'type' | 'roomName' | 'groupId' | 'userIdOne' | 'userIdTwo'>): Promise<Chat | undefined> {
   const open_ = chats.get(e.channelId);
-  if (open_ && !open_.left) return show(open_);
+  if (open_ && !open_.left) {
+    show(open_);
+    return open_;
+  }
   const ref: ChatRef =
     e.type === 'ROOM'
       ? { target: e.roomName!, type: 'ROOM' }
       : e.type === 'GROUP'
         ? { target: e.groupId!, type: 'GROUP' }
         : { target: peerOf(e)!, type: 'DIRECT' };
-  open(ref).catch(report);
+  await open(ref);
+  return chats.get(e.channelId);
+}
+
+// ---- search
+
+$('#search').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const query = new FormData(e.target as HTMLFormElement).get('query') as string;
+  search(query).catch(report);
+});
+
+async function search(query: string) {
+  const { searchMessages } = await call(api.query(SearchDocument, { query }));
+  const found = searchMessages.edges.map(({ node }) => {
+    const where = inbox.get(node.channelId);
+    const label = where ? entryLabel(where) : node.channelId;
+    return el(
+      'li',
+      {},
+      el('button', { textContent: `${label} · ${node.username}: ${textOf(node)}`, onclick: () => openFound(node).catch(report) }),
+    );
+  });
+  $('#results').replaceChildren(...(found.length ? found : [el('li', {}, 'Nothing found.')]));
+}
+
+/** Opens a search result's chat and marks the message, if it is among those shown. */
+async function openFound(m: MessageFragment & { channelId: string }) {
+  const entry = inbox.get(m.channelId);
+  if (!entry) throw new Error(`Channel ${m.channelId} is not in your chats any more.`);
+  const chat = await goTo(entry);
+  const li = chat?.messages.get(m.id);
+  for (const other of chat?.messages.values() ?? []) other.classList.toggle('found', other === li);
+  li?.scrollIntoView({ block: 'center' });
 }
 
 function onEntry(e: Entry) {

@@ -201,7 +201,7 @@ describe.skipIf(!haveChromium && !required)('the web chat in a real browser', ()
   );
 
   it(
-    'the inbox: badges on every device of a user, read on one device clears the other, typing, seen ticks, mentions and a reply',
+    'the inbox: badges on every device of a user, read on one device clears the other, typing, seen ticks, mentions, a reply and a search',
     { timeout: 180_000 },
     async () => {
       const viewport = { width: 960, height: 600 };
@@ -283,6 +283,16 @@ describe.skipIf(!haveChromium && !required)('the web chat in a real browser', ()
         .poll(() => evesPlaza.getByRole('region', { name: 'Thread' }).locator('li').allInnerTexts(), WAIT)
         .toEqual(['finn On my way']);
       await shoot(eve, 'web-chat-thread');
+
+      // Search on the tablet finds a message of a chat it never opened, and opens it there, marked.
+      await tablet.getByRole('textbox', { name: 'Search' }).fill('noon');
+      await tablet.getByRole('button', { name: 'Search', exact: true }).click();
+      await tablet
+        .getByRole('list', { name: 'Search results' })
+        .getByRole('button', { name: /eve: At noon/ })
+        .click();
+      await tablet.getByRole('heading', { name: '@ eve' }).waitFor(WAIT);
+      await expect.poll(() => tablet.locator('.chat:not([hidden]) .messages li.found .text').allInnerTexts(), WAIT).toEqual(['At noon']);
 
       for (const page of [eve, phone, tablet]) expect(await page.locator('#error').textContent()).toBe('');
       expect(pageErrors).toEqual([]);
