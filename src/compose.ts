@@ -36,7 +36,12 @@ import type { ChatMessage } from './domain/types.js';
  * presence and liveness in Redis, shared by every process.
  */
 export async function createDeps(config: Config, log: Logger, counters: Counters = new MetricCounters()): Promise<Deps> {
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log, searchLanguage: config.SEARCH_LANGUAGE });
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    log,
+    searchLanguage: config.SEARCH_LANGUAGE,
+  });
   const store: MessageStore = {
     head: (channelId) => headSeq({ db }, channelId),
     async between(channelId, after, before) {
