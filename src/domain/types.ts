@@ -97,7 +97,9 @@ export interface ThreadChange {
   replyCount: number;
 }
 
-export type SessionEvent = { type: 'joined' | 'left'; channelId: string };
+export type SessionEvent =
+  /** `after`: the channel's newest sequence number just before the presence began (what a feed joining late replays after). */
+  { type: 'joined'; channelId: string; after?: string } | { type: 'left'; channelId: string };
 
 export interface NotificationView {
   id: string;

@@ -5,7 +5,7 @@ import type { Logger } from '../lib/logger.js';
 import type { PubSub, Unsubscribe } from '../pubsub/index.js';
 import type { Liveness } from './liveness.js';
 import type { Presences } from './presence.js';
-import type { ChannelEvent, Presence } from '../domain/types.js';
+import { isNewStored, type ChannelEvent, type Presence } from '../domain/types.js';
 import type { SessionGate } from '../auth/sessions.js';
 import type { Config } from '../config.js';
 
@@ -106,6 +106,9 @@ export function feedQueue<T>(
 /** Picks what a subscriber receives from a channel event; null skips it. */
 export type Select<T> = (event: ChannelEvent, channelId: string) => T | null;
 
+/** The stored events of a channel after a sequence number, oldest first: what a feed missed while it started listening. */
+export type CatchUp = (channelId: string, after: bigint) => AsyncIterable<ChannelEvent>;
+
 /**
  * A session's live view of one channel, or of every channel it has joined
  * (including ones joined later). Events pass only while the session is joined:
@@ -118,6 +121,12 @@ export async function openFeed<T>(
   select: Select<T>,
   /** The connection's outgoing budget, shared by its subscriptions (WebSocket). */
   budget: SharedBudget | null = null,
+  /**
+   * For a feed of every joined channel: a channel joined later, on another
+   * process, is listened to only once its session event arrives, and what was
+   * stored in between is replayed from here, before the events that came live.
+   */
+  catchUp?: CatchUp,
 ): Promise<BoundedQueue<T>> {
   const { sessionId } = viewer;
   /** This session's own presence per channel, as last seen, to announce its end if that event was missed. */
@@ -131,7 +140,16 @@ export async function openFeed<T>(
     listeners.clear();
   });
 
+  /** Channels being caught up, with the live events held until the replay is done. */
+  const catching = new Map<string, ChannelEvent[]>();
+
   const onEvent = (cid: string, event: ChannelEvent) => {
+    const held = catching.get(cid);
+    if (held) return void held.push(event);
+    deliver(cid, event);
+  };
+
+  const deliver = (cid: string, event: ChannelEvent) => {
     // The session's own leave is the last event of that channel it is shown, so it knows to re-join.
     const wasJoined = joined.has(cid);
     if (event.type === 'presence') {
@@ -176,7 +194,9 @@ export async function openFeed<T>(
       const sessionTopic = deps.pubsub.subscribe('session', sessionId, (e) => {
         if (e.type === 'joined') {
           joined.add(e.channelId);
-          void listen(e.channelId);
+          if (catchUp && e.after !== undefined && !listeners.has(e.channelId) && !catching.has(e.channelId)) {
+            void replayJoined(e.channelId, BigInt(e.after));
+          } else void listen(e.channelId);
         } else {
           joined.delete(e.channelId);
           unlisten(e.channelId);
@@ -193,6 +213,29 @@ export async function openFeed<T>(
     queue.end();
     throw e;
   }
+  /** Listens to a channel joined later, replays what was stored since the join, then passes on what came live meanwhile. */
+  async function replayJoined(cid: string, after: bigint) {
+    catching.set(cid, []);
+    let last = after;
+    try {
+      await listen(cid);
+      for await (const e of catchUp!(cid, after)) {
+        if (queue.isDone) return;
+        deliver(cid, e);
+        if (e.type === 'message' && isNewStored(e.message)) last = BigInt(e.message.seq);
+      }
+    } catch (err) {
+      deps.log.warn({ err, channelId: cid }, 'replaying a channel joined elsewhere failed; going on live');
+    } finally {
+      const held = catching.get(cid) ?? [];
+      catching.delete(cid);
+      for (const e of held) {
+        if (e.type === 'message' && isNewStored(e.message) && BigInt(e.message.seq) <= last) continue;
+        deliver(cid, e);
+      }
+    }
+  }
+
   const recheck = async () => {
     for (const cid of [...joined]) {
       const present = await deps.presence.get(cid, sessionId).catch(() => true);

@@ -8,7 +8,7 @@ export interface Presences {
   get(channelId: string, sessionId: string): ReturnType<Tracker['get']>;
   list(channelId: string): ReturnType<Tracker['list']>;
   channelsOf(sessionId: string): ReturnType<Tracker['channelsOf']>;
-  join(channelId: string, presence: Presence): Promise<void>;
+  join(channelId: string, presence: Presence, after?: bigint): Promise<void>;
   /** True when the session was present. */
   leave(channelId: string, sessionId: string): Promise<boolean>;
   leaveSession(sessionId: string, why?: 'expired' | 'ended'): Promise<void>;
@@ -65,11 +65,16 @@ export class PresenceService implements Presences {
     return this.tracker.channelsOf(sessionId);
   }
 
-  async join(channelId: string, presence: Presence): Promise<void> {
+  /** `after`: the channel's newest sequence number before this join, passed on to the session's feeds (SessionEvent). */
+  async join(channelId: string, presence: Presence, after?: bigint): Promise<void> {
     const previous = await this.tracker.track(channelId, presence);
     if (previous && previous.hidden === presence.hidden && previous.persistence === presence.persistence) return;
     await this.announce({ channelId, joins: [presence], leaves: previous ? [previous] : [] });
-    if (!previous) await this.pubsub.publish('session', presence.sessionId, { type: 'joined', channelId });
+    if (!previous) {
+      const event =
+        after === undefined ? { type: 'joined' as const, channelId } : { type: 'joined' as const, channelId, after: after.toString() };
+      await this.pubsub.publish('session', presence.sessionId, event);
+    }
   }
 
   async leave(channelId: string, sessionId: string): Promise<boolean> {

@@ -18,6 +18,7 @@ import {
   type ChannelType,
 } from '../../domain/channel-ref.js';
 import { afterDirectJoin } from './direct-invites.js';
+import { readHead } from '../messages/history-sql.js';
 
 export interface JoinInput {
   target: string;
@@ -70,7 +71,8 @@ export async function joinChat(deps: Deps, viewer: Viewer, input: JoinInput): Pr
     await assertMayAccess(deps, viewer, ref, hidden);
     // Concurrent first joins of one channel race here; ON CONFLICT DO NOTHING settles it.
     await deps.prisma.channel.createMany({ data: [{ ...ref, lastSeq: 0n }], skipDuplicates: true });
-    await deps.presence.join(ref.id, self);
+    // Where this session's feeds on other processes replay from, if they start listening after messages were sent.
+    await deps.presence.join(ref.id, self, await readHead(deps.db, ref.id));
     if (ref.type !== 'ROOM') {
       // The lock above is per process. Across processes, checking again after
       // the presence exists closes the race: a kick or block that commits

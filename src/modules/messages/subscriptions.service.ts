@@ -3,7 +3,8 @@ import type { ChannelRef } from '../../domain/channel-ref.js';
 import type { SharedBudget } from '../../lib/queue.js';
 import { openFeed } from '../../realtime/feed.js';
 import { visibleChange } from '../../realtime/presence.js';
-import { isNewStored, MessageCode, type ChatMessage, type PresenceChange } from '../../domain/types.js';
+import { isNewStored, MessageCode, type ChannelEvent, type ChatMessage, type PresenceChange } from '../../domain/types.js';
+import { channelFromId } from '../../domain/channel-ref.js';
 import type { Viewer } from '../../domain/viewer.js';
 import { storedAfter } from './history.service.js';
 import { followBlocks } from '../blocks/blocks.service.js';
@@ -27,7 +28,14 @@ export async function messageFeed(
   const fromBlocked = (m: ChatMessage) => m.code <= MessageCode.REMOVE && blocks.has(m.senderId);
   let live;
   try {
-    live = await openFeed(deps, viewer, channelId, (e) => (e.type === 'message' && !fromBlocked(e.message) ? e.message : null), budget);
+    live = await openFeed(
+      deps,
+      viewer,
+      channelId,
+      (e) => (e.type === 'message' && !fromBlocked(e.message) ? e.message : null),
+      budget,
+      (cid, from) => storedEvents(deps, channelFromId(cid), from),
+    );
   } catch (e) {
     blocks.close();
     throw e;
@@ -56,6 +64,10 @@ function endable<T>(gen: AsyncGenerator<T>, live: AsyncIterableIterator<T>): Asy
       return this;
     },
   };
+}
+
+async function* storedEvents(deps: Deps, ref: ChannelRef, after: bigint): AsyncGenerator<ChannelEvent> {
+  for await (const message of storedAfter(deps, ref, after)) yield { type: 'message', message };
 }
 
 async function* replayThenLive(deps: Deps, ref: ChannelRef, after: bigint, live: AsyncIterableIterator<ChatMessage>) {
