@@ -34,6 +34,18 @@ export function decodeKey(kind: string, cursor: string): string {
   return parsed[1];
 }
 
+/** The key of a list ordered by a time and then an id (newest first): "<epoch ms>|<id>". */
+export const timeKey = (ms: number, id: string) => `${ms}|${id}`;
+
+/** The time (epoch ms) and id a timeKey cursor of list `kind` holds; BAD_USER_INPUT when it is not one. */
+export function decodeTimeKey(kind: string, cursor: string): [number, string] {
+  const key = decodeKey(kind, cursor);
+  const bar = key.indexOf('|');
+  const ms = Number(key.slice(0, bar));
+  if (bar < 0 || !Number.isFinite(ms)) throw badInput('The cursor is malformed: pass back a cursor this list returned.');
+  return [ms, key.slice(bar + 1)];
+}
+
 /** `rows` holds up to first + 1 rows in list order; the extra one only says there is a next page. */
 export function toPage<R, T>(
   kind: string,

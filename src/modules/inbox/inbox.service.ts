@@ -3,7 +3,7 @@ import type { ChannelRef } from '../../domain/channel-ref.js';
 import { MessageCode, type ChatMessage } from '../../domain/types.js';
 import type { Viewer } from '../../domain/viewer.js';
 import { badInput, notFound } from '../../lib/errors.js';
-import { checkFirst, decodeKey, toPage, type Page } from '../../lib/page.js';
+import { checkFirst, decodeTimeKey, timeKey, toPage, type Page } from '../../lib/page.js';
 import { assertMayAccess } from '../channels/access.js';
 import { chatMessage } from '../messages/message-shape.js';
 import { announceRead } from './receipts.service.js';
@@ -100,20 +100,12 @@ function toEntry(r: EntryRow): InboxEntry {
 }
 
 const KIND = 'inbox';
-const cursorKey = (r: EntryRow) => `${r.activityMs}|${r.channelId}`;
-
-function decodeCursor(after: string): [number, string] {
-  const key = decodeKey(KIND, after);
-  const bar = key.indexOf('|');
-  const ms = Number(key.slice(0, bar));
-  if (bar < 0 || !Number.isFinite(ms)) throw badInput('The cursor is malformed: pass back a cursor this list returned.');
-  return [ms, key.slice(bar + 1)];
-}
+const cursorKey = (r: EntryRow) => timeKey(r.activityMs, r.channelId);
 
 /** The user's conversations that show, most recent activity first. */
 export async function inboxPage(deps: Deps, viewer: Viewer, input: { first: number; after: string | null }): Promise<Page<InboxEntry>> {
   const first = checkFirst(input.first);
-  const [ms, channelId] = input.after === null ? [null, null] : decodeCursor(input.after);
+  const [ms, channelId] = input.after === null ? [null, null] : decodeTimeKey(KIND, input.after);
   const rows = await deps.db.query<EntryRow>(INBOX_PAGE, [viewer.userId, first + 1, ms, channelId]);
   return toPage(KIND, rows, first, input.after, cursorKey, toEntry);
 }

@@ -3,7 +3,8 @@ import type { ChatMessage } from '../../domain/types.js';
 import type { ChannelRef } from '../../domain/channel-ref.js';
 import { chatMessage } from './message-shape.js';
 
-interface MessageRow {
+/** A stored message as the statements below read it (COLUMNS). */
+export interface MessageRow {
   id: string;
   seq: string;
   code: number;
@@ -23,7 +24,7 @@ interface MessageRow {
 // strings. seq as text: the drivers disagree on BIGINT (so ORDER BY names the
 // table's column, not that text alias). The (channelId, seq) unique index
 // serves every variant.
-const COLUMNS = `id, seq::text AS seq, code, "senderId", username, content, "clientMessageId", mentions, "replyTo", "replyCount",
+export const COLUMNS = `id, seq::text AS seq, code, "senderId", username, content, "clientMessageId", mentions, "replyTo", "replyCount",
   extract(epoch FROM "createTime")::float8 * 1000 AS "createMs", extract(epoch FROM "updateTime")::float8 * 1000 AS "updateMs"`;
 const NEWER = `SELECT ${COLUMNS} FROM "Message" WHERE "channelId" = $1 AND seq > $2 ORDER BY "Message".seq ASC LIMIT $3`;
 const OLDER = `SELECT ${COLUMNS} FROM "Message" WHERE "channelId" = $1 AND seq < $2 ORDER BY "Message".seq DESC LIMIT $3`;
@@ -68,23 +69,24 @@ export async function readByClientIds(
   return new Map(toMessages(rows, ref).map((m) => [`${m.senderId}\n${m.clientMessageId}`, m]));
 }
 
-function toMessages(rows: MessageRow[], ref: ChannelRef): ChatMessage[] {
-  return rows.map((r) =>
-    chatMessage(ref, {
-      id: r.id,
-      seq: r.seq,
-      code: r.code,
-      senderId: r.senderId,
-      username: r.username,
-      content: r.content,
-      createTime: new Date(r.createMs),
-      updateTime: new Date(r.updateMs),
-      clientMessageId: r.clientMessageId,
-      mentions: r.mentions,
-      replyTo: r.replyTo,
-      replyCount: r.replyCount,
-    }),
-  );
+const toMessages = (rows: MessageRow[], ref: ChannelRef): ChatMessage[] => rows.map((r) => messageOf(r, ref));
+
+/** A row read with COLUMNS, of the channel `ref`. */
+export function messageOf(r: MessageRow, ref: ChannelRef): ChatMessage {
+  return chatMessage(ref, {
+    id: r.id,
+    seq: r.seq,
+    code: r.code,
+    senderId: r.senderId,
+    username: r.username,
+    content: r.content,
+    createTime: new Date(r.createMs),
+    updateTime: new Date(r.updateMs),
+    clientMessageId: r.clientMessageId,
+    mentions: r.mentions,
+    replyTo: r.replyTo,
+    replyCount: r.replyCount,
+  });
 }
 
 /** Replies to `messageId` after sequence `after`, oldest first. */

@@ -33,18 +33,22 @@ export async function channelMessages(
     ref,
     forward ? { after, before: null, forward, limit: first + 1 } : { after: null, before: after, forward, limit: first + 1 },
   );
-  const hasNextPage = rows.length > first;
-  const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(channelId, node.seq!), node }));
-  const newest = forward ? edges.at(-1) : edges[0];
+  const page = seqPage(ref, rows, first, after);
+  const newest = forward ? page.edges.at(-1) : page.edges[0];
+  return { ...page, cacheableCursor: newest?.cursor ?? input.cursor ?? (await headCursor(deps, channelId)) };
+}
+
+/** Up to first + 1 stored messages in list order as a page, each cursor naming the channel and sequence. */
+function seqPage(ref: ChannelRef, rows: ChatMessage[], first: number, after: bigint | null): Omit<HistoryPage, 'cacheableCursor'> {
+  const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(ref.id, node.seq!), node }));
   return {
     edges,
     pageInfo: {
-      hasNextPage,
+      hasNextPage: rows.length > first,
       hasPreviousPage: after !== null,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    cacheableCursor: newest?.cursor ?? input.cursor ?? (await headCursor(deps, channelId)),
   };
 }
 
@@ -57,17 +61,7 @@ export async function messageReplies(
   const { ref, first, after } = input;
   checkFirst(first);
   await assertMayAccess(deps, viewer, ref);
-  const rows = await readReplies(deps.db, ref, input.messageId, after ?? 0n, first + 1);
-  const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(ref.id, node.seq!), node }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return seqPage(ref, await readReplies(deps.db, ref, input.messageId, after ?? 0n, first + 1), first, after);
 }
 
 /** The position just past the newest message a channel ever had. */

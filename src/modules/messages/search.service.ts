@@ -4,36 +4,20 @@ import type { ChatMessage } from '../../domain/types.js';
 import type { Viewer } from '../../domain/viewer.js';
 import { searchVector } from '../../db/search-index.js';
 import { badInput } from '../../lib/errors.js';
-import { checkFirst, decodeKey, toPage, type Page } from '../../lib/page.js';
+import { checkFirst, decodeTimeKey, timeKey, toPage, type Page } from '../../lib/page.js';
 import { assertMayAccess } from '../channels/access.js';
-import { chatMessage } from './message-shape.js';
+import { COLUMNS, messageOf, type MessageRow } from './history-sql.js';
 
 /** Longest search text, in characters. */
 export const MAX_QUERY = 200;
 
-interface Row {
-  id: string;
-  channelId: string;
-  seq: string;
-  code: number;
-  senderId: string;
-  username: string;
-  content: Record<string, unknown>;
-  clientMessageId: string | null;
-  mentions: string[];
-  replyTo: string | null;
-  replyCount: number;
-  createMs: number;
-  updateMs: number;
-}
+type Row = MessageRow & { channelId: string };
 
 // websearch_to_tsquery reads any text (unbalanced quotes, stray operators) as
 // words, never as a syntax error. Only chat messages are indexed and found; a
 // removed message has no row. Newest first by (createTime, id), keyset pages.
 // $1 user or channel, $2 text, $3 limit, $4/$5 the cursor's time (epoch ms) and id.
-const statement = (language: string, scope: string) => `SELECT m.id, m."channelId", m.seq::text AS seq, m.code, m."senderId", m.username,
-  m.content, m."clientMessageId", m.mentions, m."replyTo", m."replyCount",
-  extract(epoch FROM m."createTime")::float8 * 1000 AS "createMs", extract(epoch FROM m."updateTime")::float8 * 1000 AS "updateMs"
+const statement = (language: string, scope: string) => `SELECT "channelId", ${COLUMNS}
 FROM "Message" m
 WHERE m.code = 0 AND ${searchVector(language)} @@ websearch_to_tsquery('${language}'::regconfig, $2)
   AND ${scope}
@@ -49,34 +33,8 @@ export function searchStatements(language: string) {
 }
 
 const KIND = 'search';
-const cursorKey = (r: Row) => `${r.createMs}|${r.id}`;
-
-function decodeCursor(after: string): [number, string] {
-  const key = decodeKey(KIND, after);
-  const bar = key.indexOf('|');
-  const ms = Number(key.slice(0, bar));
-  if (bar < 0 || !Number.isFinite(ms)) throw badInput('The cursor is malformed: pass back a cursor this list returned.');
-  return [ms, key.slice(bar + 1)];
-}
-
-function toMessage(r: Row): ChatMessage {
-  return chatMessage(channelFromId(r.channelId), {
-    id: r.id,
-    seq: r.seq,
-    code: r.code,
-    senderId: r.senderId,
-    username: r.username,
-    content: r.content,
-    createTime: new Date(r.createMs),
-    updateTime: new Date(r.updateMs),
-    clientMessageId: r.clientMessageId,
-    mentions: r.mentions,
-    replyTo: r.replyTo,
-    replyCount: r.replyCount,
-  });
-}
-
-const statements = new Map<string, ReturnType<typeof searchStatements>>();
+const cursorKey = (r: Row) => timeKey(r.createMs, r.id);
+const toMessage = (r: Row) => messageOf(r, channelFromId(r.channelId));
 
 /**
  * Chat messages whose string values match `query`, newest first: in the
@@ -93,11 +51,9 @@ export async function searchMessages(
     throw badInput(`query must be 1 to ${MAX_QUERY} characters (not counting spaces around it).`, { argument: 'query' });
   }
   const first = checkFirst(input.first);
-  const [ms, id] = input.after === null ? [null, null] : decodeCursor(input.after);
+  const [ms, id] = input.after === null ? [null, null] : decodeTimeKey(KIND, input.after);
   if (input.ref) await assertMayAccess(deps, viewer, input.ref);
-  const language = deps.config.SEARCH_LANGUAGE;
-  let sql = statements.get(language);
-  if (!sql) statements.set(language, (sql = searchStatements(language)));
+  const sql = searchStatements(deps.config.SEARCH_LANGUAGE);
   const rows = input.ref
     ? await deps.db.query<Row>(sql.channel, [input.ref.id, text, first + 1, ms, id])
     : await deps.db.query<Row>(sql.inbox, [viewer.userId, text, first + 1, ms, id]);
