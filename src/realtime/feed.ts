@@ -142,10 +142,21 @@ export async function openFeed<T>(
 
   /** Channels being caught up, with the live events held until the replay is done. */
   const catching = new Map<string, ChannelEvent[]>();
+  /**
+   * The last sequence a replay delivered, per channel: a stored message's live
+   * event can arrive after the replay read it from the database, and is dropped.
+   */
+  const replayed = new Map<string, bigint>();
 
   const onEvent = (cid: string, event: ChannelEvent) => {
     const held = catching.get(cid);
     if (held) return void held.push(event);
+    const upTo = replayed.get(cid);
+    if (upTo !== undefined && event.type === 'message' && isNewStored(event.message)) {
+      if (BigInt(event.message.seq) <= upTo) return;
+      // Live events come in sequence order: past the replay, nothing more can repeat it.
+      replayed.delete(cid);
+    }
     deliver(cid, event);
   };
 
@@ -199,6 +210,7 @@ export async function openFeed<T>(
           } else void listen(e.channelId);
         } else {
           joined.delete(e.channelId);
+          replayed.delete(e.channelId);
           unlisten(e.channelId);
         }
       });
@@ -229,10 +241,8 @@ export async function openFeed<T>(
     } finally {
       const held = catching.get(cid) ?? [];
       catching.delete(cid);
-      for (const e of held) {
-        if (e.type === 'message' && isNewStored(e.message) && BigInt(e.message.seq) <= last) continue;
-        deliver(cid, e);
-      }
+      if (last > after) replayed.set(cid, last);
+      for (const e of held) onEvent(cid, e);
     }
   }
 
